@@ -2,9 +2,4 @@ module github.com/alertbridge/alertbridge
 
 go 1.26.0
 
-require (
-	github.com/google/go-cmp v0.7.0 // indirect
-	github.com/google/go-querystring v1.2.0 // indirect
-	github.com/hashicorp/go-cleanhttp v0.5.2 // indirect
-	golang.org/x/crypto v0.58.0 // indirect
-)
+require github.com/google/go-cmp v0.7.0
