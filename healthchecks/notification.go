@@ -67,7 +67,7 @@ func Parse(header http.Header, body []byte, opts ...ParseOption) (*Notification,
 		opt(&o)
 	}
 	n := &Notification{}
-	raw := strings.TrimSpace(header.Get(StatusHeader))
+	raw := strings.TrimSpace(headerValue(header, StatusHeader))
 	if raw != "" {
 		s, err := parseStatus(raw)
 		if err != nil {
@@ -91,6 +91,20 @@ func Parse(header http.Header, body []byte, opts ...ParseOption) (*Notification,
 	default:
 		return nil, fmt.Errorf("%w; the body's status %s cannot replace it", ErrMissingStatus, quoteShort(string(s)))
 	}
+}
+
+// headerValue returns the first value of the header name, also when header was built by
+// hand with a key that is not in canonical form (e.g. "check-status").
+func headerValue(header http.Header, name string) string {
+	if v := header.Get(name); v != "" {
+		return v
+	}
+	for k, vs := range header {
+		if len(vs) > 0 && strings.EqualFold(k, name) {
+			return vs[0]
+		}
+	}
+	return ""
 }
 
 // parseStatus reads the value of the Check-Status header.
