@@ -107,7 +107,7 @@ func lastPathSegment(raw string) string {
 	if err != nil {
 		return ""
 	}
-	p := strings.TrimRight(u.Path, "/")
+	p := strings.TrimRight(u.EscapedPath(), "/") // escaped, so the id stays valid UTF-8
 	return p[strings.LastIndexByte(p, '/')+1:]
 }
 
