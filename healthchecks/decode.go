@@ -37,9 +37,11 @@ func (c *Check) decode(data []byte) error {
 		}
 		return ErrMalformedBody
 	}
-	m := members{data: data}
+	// One copy of the body as a string: the fields below are substrings of it, which
+	// saves an allocation per field.
+	m := members{data: string(data)}
 	if !m.open() {
-		return fmt.Errorf("%w: the body is a JSON %s", ErrMalformedBody, kindOf(data))
+		return fmt.Errorf("%w: the body is a JSON %s", ErrMalformedBody, kindOf(m.data))
 	}
 	*c = Check{}
 	named := false
@@ -48,7 +50,7 @@ func (c *Check) decode(data []byte) error {
 		if !ok {
 			break
 		}
-		key := decodeKey(rawKey)
+		key := keyName(rawKey)
 		if key == "name" {
 			named = true
 		}
@@ -56,7 +58,7 @@ func (c *Check) decode(data []byte) error {
 			if c.Extra == nil {
 				c.Extra = make(map[string]json.RawMessage)
 			}
-			c.Extra[key] = bytes.Clone(value)
+			c.Extra[key] = json.RawMessage(value)
 		}
 	}
 	if !named {
@@ -67,7 +69,7 @@ func (c *Check) decode(data []byte) error {
 
 // set stores the value of the member key in its field. It reports false if the key is
 // unknown or its value cannot be converted; the caller keeps such members in Extra.
-func (c *Check) set(key string, v []byte) bool {
+func (c *Check) set(key, v string) bool {
 	var ok bool
 	switch key {
 	case "name":
@@ -145,7 +147,7 @@ func (c *Check) set(key string, v []byte) bool {
 // members walks the top-level members of a JSON object. data must be valid JSON
 // (json.Valid), which keeps the walk simple; it still never indexes out of range.
 type members struct {
-	data []byte
+	data string
 	pos  int
 }
 
@@ -160,19 +162,19 @@ func (m *members) open() bool {
 }
 
 // next returns the raw key (with quotes) and raw value of the next member.
-func (m *members) next() (key, value []byte, ok bool) {
+func (m *members) next() (key, value string, ok bool) {
 	m.skipSpace()
 	if m.pos < len(m.data) && m.data[m.pos] == ',' {
 		m.pos++
 		m.skipSpace()
 	}
 	if m.pos >= len(m.data) || m.data[m.pos] != '"' {
-		return nil, nil, false // '}' or end
+		return "", "", false // '}' or end
 	}
 	key = m.value()
 	m.skipSpace()
 	if m.pos >= len(m.data) || m.data[m.pos] != ':' {
-		return nil, nil, false
+		return "", "", false
 	}
 	m.pos++
 	m.skipSpace()
@@ -181,7 +183,7 @@ func (m *members) next() (key, value []byte, ok bool) {
 }
 
 // value returns the JSON value starting at the current position and moves past it.
-func (m *members) value() []byte {
+func (m *members) value() string {
 	start, depth, inString := m.pos, 0, false
 	for ; m.pos < len(m.data); m.pos++ {
 		b := m.data[m.pos]
@@ -226,8 +228,8 @@ func (m *members) skipSpace() {
 func isSpace(b byte) bool { return b == ' ' || b == '\t' || b == '\n' || b == '\r' }
 
 // kindOf names the type of the JSON document data for error messages.
-func kindOf(data []byte) string {
-	data = bytes.TrimLeft(data, " \t\r\n")
+func kindOf(data string) string {
+	data = strings.TrimLeft(data, " \t\r\n")
 	if len(data) == 0 {
 		return "nothing"
 	}
@@ -244,25 +246,25 @@ func kindOf(data []byte) string {
 	return "number"
 }
 
-// decodeKey returns the member name of a raw JSON string key.
-func decodeKey(raw []byte) string {
+// keyName returns the member name of a raw JSON string key.
+func keyName(raw string) string {
 	s, _ := asString(raw)
 	return s
 }
 
 // asString converts a JSON string, number or boolean to a string; null is "".
-func asString(v []byte) (string, bool) {
+func asString(v string) (string, bool) {
 	if len(v) == 0 {
 		return "", false
 	}
 	switch v[0] {
 	case '"':
 		inner := v[1 : len(v)-1]
-		if bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
-			return string(inner), true
+		if strings.IndexByte(inner, '\\') < 0 && utf8.ValidString(inner) {
+			return inner, true
 		}
 		var s string
-		if err := json.Unmarshal(v, &s); err != nil {
+		if err := json.Unmarshal([]byte(v), &s); err != nil {
 			return "", false
 		}
 		return s, true
@@ -271,12 +273,12 @@ func asString(v []byte) (string, bool) {
 	case '{', '[':
 		return "", false
 	}
-	return string(v), true // number, true, false
+	return v, true // number, true, false
 }
 
 // scalar returns the text of a JSON number, or of a JSON string holding a number or
 // boolean, trimmed; null is "".
-func scalar(v []byte) (string, bool) {
+func scalar(v string) (string, bool) {
 	if len(v) > 0 && (v[0] == '{' || v[0] == '[') {
 		return "", false
 	}
@@ -285,7 +287,7 @@ func scalar(v []byte) (string, bool) {
 }
 
 // asInt converts a JSON number (or a numeric string) without fraction to an int64.
-func asInt(v []byte) (int64, bool) {
+func asInt(v string) (int64, bool) {
 	s, ok := scalar(v)
 	if !ok || s == "" {
 		return 0, ok
@@ -306,7 +308,7 @@ const maxSeconds = float64(math.MaxInt64 / int64(time.Second))
 
 // asSeconds converts a number of seconds (possibly fractional, possibly a numeric string)
 // to a time.Duration.
-func asSeconds(v []byte) (time.Duration, bool) {
+func asSeconds(v string) (time.Duration, bool) {
 	s, ok := scalar(v)
 	if !ok || s == "" {
 		return 0, ok
@@ -325,7 +327,7 @@ func asSeconds(v []byte) (time.Duration, bool) {
 }
 
 // asBool converts a JSON boolean, or a string or number such as "true", "1" or 0.
-func asBool(v []byte) (bool, bool) {
+func asBool(v string) (bool, bool) {
 	s, ok := scalar(v)
 	if !ok || s == "" {
 		return false, ok
@@ -336,7 +338,7 @@ func asBool(v []byte) (bool, bool) {
 
 // asTime converts an ISO 8601 timestamp with offset (as Python's isoformat writes it) to a
 // time in UTC; null and "" are the zero time.
-func asTime(v []byte) (time.Time, bool) {
+func asTime(v string) (time.Time, bool) {
 	s, ok := scalar(v)
 	if !ok || s == "" {
 		return time.Time{}, ok
@@ -350,10 +352,10 @@ func asTime(v []byte) (time.Time, bool) {
 
 // asList converts a string of items separated by sep (space: any run of white space) or a
 // JSON array of strings to a list without empty items; "" and null are nil.
-func asList(v []byte, sep rune) ([]string, bool) {
+func asList(v string, sep rune) ([]string, bool) {
 	if len(v) > 0 && v[0] == '[' {
 		var list []string
-		if err := json.Unmarshal(v, &list); err != nil {
+		if err := json.Unmarshal([]byte(v), &list); err != nil {
 			return nil, false
 		}
 		return compact(list), true

@@ -64,13 +64,12 @@ func labels(tags []string) map[string]string {
 // Keys whose value is empty are left out.
 func customDetails(n *Notification) map[string]any {
 	c := &n.Check
-	d := map[string]any{
-		"source":        "healthchecks",
-		"status":        string(n.Status),
-		"check":         c.Name,
-		"pings":         c.Pings,
-		"grace_seconds": int64(c.Grace / time.Second),
-	}
+	d := make(map[string]any, 16)
+	d["source"] = "healthchecks"
+	d["status"] = string(n.Status)
+	d["check"] = c.Name
+	d["pings"] = c.Pings
+	d["grace_seconds"] = int64(c.Grace / time.Second)
 	put := func(k, v string) {
 		if v != "" {
 			d[k] = v

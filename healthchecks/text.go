@@ -25,6 +25,7 @@ func summary(n *Notification) string {
 func details(n *Notification) string {
 	c := &n.Check
 	var b strings.Builder
+	b.Grow(256 + len(c.Description))
 	line := func(label, value string) {
 		b.WriteString("- ")
 		b.WriteString(label)
@@ -82,16 +83,22 @@ func humanDuration(d time.Duration) string {
 		name string
 		secs int64
 	}{{"day", 86400}, {"hour", 3600}, {"minute", 60}, {"second", 1}}
-	var parts []string
+	var b strings.Builder
 	for _, u := range units {
-		if k := secs / u.secs; k > 0 {
-			secs -= k * u.secs
-			p := strconv.FormatInt(k, 10) + " " + u.name
-			if k != 1 {
-				p += "s"
-			}
-			parts = append(parts, p)
+		k := secs / u.secs
+		if k == 0 {
+			continue
+		}
+		secs -= k * u.secs
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(strconv.FormatInt(k, 10))
+		b.WriteByte(' ')
+		b.WriteString(u.name)
+		if k != 1 {
+			b.WriteByte('s')
 		}
 	}
-	return strings.Join(parts, " ")
+	return b.String()
 }
