@@ -11,8 +11,8 @@ import (
 // read-write form of the Management API, v3), from Healthchecks v2.3 on. The read-only API
 // form, which has UniqueKey instead of UUID, the URLs and the channels, decodes too.
 //
-// Every key is optional: releases differ in which keys they send (see the package
-// documentation). A key that is absent or null leaves its field at the zero value; in
+// Every key except "name" is optional: releases differ in which keys they send (see the
+// package documentation). A key that is absent or null leaves its field at the zero value; in
 // particular LastPing and NextPing are the zero [time.Time] when Healthchecks sends null.
 // Keys this package does not know, and known keys whose value has a type that cannot be
 // converted, are kept in Extra.

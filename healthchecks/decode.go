@@ -14,7 +14,11 @@ import (
 // UnmarshalJSON decodes a check as Healthchecks' $JSON placeholder or its API renders it.
 // It accepts any JSON object with a "name" key and converts plausible wrong types (numbers
 // sent as strings, tags sent as a list, ...); see [Check] for what happens to the rest.
+// As encoding/json expects, a JSON null leaves c unchanged.
 func (c *Check) UnmarshalJSON(data []byte) error {
+	if string(bytes.TrimSpace(data)) == "null" {
+		return nil
+	}
 	return c.decode(data)
 }
 
@@ -23,8 +27,8 @@ var utf8BOM = []byte("\xef\xbb\xbf")
 
 // decode fills c from data. It validates data as a whole first (json.Valid, which does not
 // allocate) and then walks the top-level members itself, so that one pass both fills the
-// typed fields and keeps the unknown keys; decoding into a map first costs three times as
-// much.
+// typed fields and keeps the unknown keys (decoding into a map first costs three times
+// as much).
 func (c *Check) decode(data []byte) error {
 	data = bytes.TrimPrefix(data, utf8BOM)
 	if len(bytes.TrimSpace(data)) == 0 {

@@ -333,3 +333,27 @@ func TestStatusValid(t *testing.T) {
 		}
 	}
 }
+
+// Check works as a field of the embedder's own types.
+func TestCheckInsideOtherJSON(t *testing.T) {
+	t.Parallel()
+	var v struct {
+		Check   Check  `json:"check"`
+		Missing *Check `json:"missing"`
+		Null    Check  `json:"null"`
+	}
+	in := `{"check": {"name": "n", "grace": "60"}, "null": null}`
+	if err := json.Unmarshal([]byte(in), &v); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(Check{Name: "n", Grace: time.Minute}, v.Check); diff != "" {
+		t.Errorf("check (-want +got):\n%s", diff)
+	}
+	if v.Missing != nil || v.Null.Name != "" {
+		t.Errorf("missing %v, null %+v: want nil and zero", v.Missing, v.Null)
+	}
+	err := json.Unmarshal([]byte(`{"check": {"slug": "s"}}`), &v)
+	if !errors.Is(err, ErrNotCheck) {
+		t.Errorf("error %v, want ErrNotCheck", err)
+	}
+}
