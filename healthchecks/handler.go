@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"time"
 )
 
@@ -43,19 +44,25 @@ type DeliverFunc func(ctx context.Context, n *Notification) error
 // or answer quickly (for example after writing to a spool).
 type Handler struct {
 	deliver DeliverFunc
+	handlerOptions
+}
+
+// handlerOptions are the settings of a Handler; options change them only in NewHandler,
+// so a Handler is immutable.
+type handlerOptions struct {
 	maxBody int64
 	parse   []ParseOption
 	now     func() time.Time
 	onError func(r *http.Request, status int, err error)
 }
 
-// HandlerOption configures a Handler.
-type HandlerOption func(*Handler) error
+// HandlerOption configures a Handler in NewHandler.
+type HandlerOption func(*handlerOptions) error
 
 // WithMaxBodyBytes sets the largest body the Handler reads (default DefaultMaxBodyBytes).
 // n must be positive.
 func WithMaxBodyBytes(n int64) HandlerOption {
-	return func(h *Handler) error {
+	return func(h *handlerOptions) error {
 		if n <= 0 {
 			return fmt.Errorf("healthchecks: max body bytes must be positive, got %d", n)
 		}
@@ -67,7 +74,7 @@ func WithMaxBodyBytes(n int64) HandlerOption {
 // WithParseOptions passes options to Parse for every request, for example
 // FallbackToBodyStatus.
 func WithParseOptions(opts ...ParseOption) HandlerOption {
-	return func(h *Handler) error {
+	return func(h *handlerOptions) error {
 		h.parse = append(h.parse, opts...)
 		return nil
 	}
@@ -75,7 +82,7 @@ func WithParseOptions(opts ...ParseOption) HandlerOption {
 
 // WithClock sets the clock that stamps Notification.Received (default time.Now).
 func WithClock(now func() time.Time) HandlerOption {
-	return func(h *Handler) error {
+	return func(h *handlerOptions) error {
 		if now == nil {
 			return errors.New("healthchecks: clock must not be nil")
 		}
@@ -89,7 +96,7 @@ func WithClock(now func() time.Time) HandlerOption {
 // ErrBodyTooLarge, or the DeliverFunc's error). Use it to log or count rejected webhooks;
 // it runs before the answer is written and must not write to the response.
 func WithErrorHook(hook func(r *http.Request, status int, err error)) HandlerOption {
-	return func(h *Handler) error {
+	return func(h *handlerOptions) error {
 		if hook == nil {
 			return errors.New("healthchecks: error hook must not be nil")
 		}
@@ -103,13 +110,14 @@ func NewHandler(deliver DeliverFunc, opts ...HandlerOption) (*Handler, error) {
 	if deliver == nil {
 		return nil, errors.New("healthchecks: deliver function must not be nil")
 	}
-	h := &Handler{deliver: deliver, maxBody: DefaultMaxBodyBytes, now: time.Now}
+	o := handlerOptions{maxBody: DefaultMaxBodyBytes, now: time.Now}
 	for _, opt := range opts {
-		if err := opt(h); err != nil {
+		if err := opt(&o); err != nil {
 			return nil, err
 		}
 	}
-	return h, nil
+	o.parse = slices.Clip(o.parse)
+	return &Handler{deliver: deliver, handlerOptions: o}, nil
 }
 
 // ServeHTTP handles one webhook request; see Handler for the answers.
