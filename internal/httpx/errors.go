@@ -22,19 +22,21 @@ type Error struct {
 }
 
 // Error describes the failure, for example
-// "giving up after 3 attempts: Post \"https://…\": connection refused".
+// `giving up after 3 attempts: Post "https://…": connection refused`; a single attempt or
+// none is described by its cause alone.
 func (e *Error) Error() string {
-	var s string
-	switch e.Attempts {
-	case 0:
-		s = "request not sent"
-	case 1:
-		s = "1 attempt"
-	default:
+	s := ""
+	if e.Attempts > 1 {
 		s = fmt.Sprintf("giving up after %d attempts", e.Attempts)
 	}
 	if e.LastStatus != 0 {
+		if s == "" {
+			s = "after"
+		}
 		s += fmt.Sprintf(" (last answer %d %s)", e.LastStatus, http.StatusText(e.LastStatus))
+	}
+	if s == "" {
+		return e.Err.Error()
 	}
 	return s + ": " + e.Err.Error()
 }

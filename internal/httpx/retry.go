@@ -55,7 +55,7 @@ func (c *Caller) Do(ctx context.Context, newRequest RequestFunc, classify Classi
 	lastStatus := 0
 	for attempt := 1; ; attempt++ {
 		if ctx.Err() != nil {
-			return nil, c.contextError(ctx, ctx.Err(), attempt-1, lastStatus, "before sending")
+			return nil, c.contextError(ctx, ctx.Err(), attempt-1, lastStatus, "request not sent")
 		}
 		res, built, err := c.attempt(ctx, p, newRequest, classify)
 		if !built {
