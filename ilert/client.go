@@ -176,7 +176,7 @@ type call struct {
 	url      string
 	body     []byte // nil for none; re-read on every attempt
 	header   http.Header
-	auth     bool // send the API token
+	auth     bool  // send the API token
 	maxBody  int64 // bound on the answer's body; 0: httpx's default (64 KiB)
 	classify httpx.ClassifyFunc
 }

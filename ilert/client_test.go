@@ -83,7 +83,7 @@ func TestSendSuccessAnswers(t *testing.T) {
 		{name: "202 non-JSON body", answer: &ilerttest.Failure{Status: 202, Body: "Accepted"}, want: ilert.Response{StatusCode: 202, Attempts: 1}},
 		{name: "202 unknown JSON", answer: &ilerttest.Failure{Status: 202, Body: `[{"id":1}]`}, want: ilert.Response{StatusCode: 202, Attempts: 1}},
 		{name: "200 legacy v1 body", answer: &ilerttest.Failure{Status: 200,
-			Body:   `{"incidentKey":"IK-1","incidentUrl":"https://x.ilert.com/incident/1","responseCode":"NEW_INCIDENT_CREATED"}`},
+			Body: `{"incidentKey":"IK-1","incidentUrl":"https://x.ilert.com/incident/1","responseCode":"NEW_INCIDENT_CREATED"}`},
 			want: ilert.Response{StatusCode: 200, AlertKey: "IK-1", AlertURL: "https://x.ilert.com/incident/1", ResponseCode: "NEW_INCIDENT_CREATED", Attempts: 1}},
 		{name: "nested key", answer: &ilerttest.Failure{Status: 202, Body: `{"data":{"alert":{"alertKey":"nested"}}}`},
 			want: ilert.Response{StatusCode: 202, AlertKey: "nested", Attempts: 1}},

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Placeholder replaces every secret.
@@ -12,24 +13,38 @@ const Placeholder = "[redacted]"
 
 // Redactor replaces a fixed set of secrets with [Placeholder]. The zero value and a nil
 // *Redactor redact nothing (but [Redactor.URL] still hides URL passwords). A Redactor is
-// immutable and safe for concurrent use.
+// immutable and safe for concurrent use; its replacement table is built on first use, so
+// creating one per call is cheap when nothing needs redacting.
 type Redactor struct {
-	secrets  []string
-	replacer *strings.Replacer
+	secrets []string // as given, empty ones dropped
+
+	once     sync.Once
+	replacer *strings.Replacer // nil when there is nothing to replace
 }
 
 // New returns a Redactor for the given secrets. Empty strings are ignored. Besides each
 // secret as given, its URL path-escaped, query-escaped and JSON-escaped forms are redacted,
 // so a key survives neither in a request URL nor in an echoed JSON body.
 func New(secrets ...string) *Redactor {
-	var all []string
+	r := &Redactor{}
 	for _, s := range secrets {
-		if s == "" {
-			continue
+		if s != "" {
+			r.secrets = append(r.secrets, s)
 		}
+	}
+	return r
+}
+
+// build creates the replacer: every form of every secret, longest first so that a secret
+// containing another is replaced whole.
+func (r *Redactor) build() {
+	var all []string
+	for _, s := range r.secrets {
 		all = append(all, s, url.PathEscape(s), url.QueryEscape(s), jsonEscape(s))
 	}
-	// Longest first, so a secret that contains another is replaced whole; duplicates go.
+	if len(all) == 0 {
+		return
+	}
 	slices.SortFunc(all, func(a, b string) int {
 		if len(a) != len(b) {
 			return len(b) - len(a)
@@ -37,15 +52,11 @@ func New(secrets ...string) *Redactor {
 		return strings.Compare(a, b)
 	})
 	all = slices.Compact(all)
-	r := &Redactor{secrets: all}
-	if len(all) > 0 {
-		pairs := make([]string, 0, 2*len(all))
-		for _, s := range all {
-			pairs = append(pairs, s, Placeholder)
-		}
-		r.replacer = strings.NewReplacer(pairs...)
+	pairs := make([]string, 0, 2*len(all))
+	for _, s := range all {
+		pairs = append(pairs, s, Placeholder)
 	}
-	return r
+	r.replacer = strings.NewReplacer(pairs...)
 }
 
 // With returns a new Redactor that redacts r's secrets and the given ones.
@@ -58,9 +69,10 @@ func (r *Redactor) With(secrets ...string) *Redactor {
 
 // String returns s with every secret replaced.
 func (r *Redactor) String(s string) string {
-	if r == nil || r.replacer == nil {
+	if r == nil || len(r.secrets) == 0 {
 		return s
 	}
+	r.once.Do(r.build)
 	return r.replacer.Replace(s)
 }
 
