@@ -33,10 +33,10 @@ var secretNameParts = []string{"PASSWORD", "PASSWD", "SECRET", "TOKEN", "KEY", "
 // User information (user:password@) in PARAMETER_* URL values such as PARAMETER_PROXY_URL
 // is removed from the value, which is kept. Names with a NOTIFY_ prefix are treated the same
 // way. The input map is not modified.
-func ScrubCheckmkContext(integrationKey string, context map[string]string) (map[string]string, []string) {
-	out := make(map[string]string, len(context))
+func ScrubCheckmkContext(integrationKey string, notifyContext map[string]string) (map[string]string, []string) {
+	out := make(map[string]string, len(notifyContext))
 	var removed []string
-	for name, value := range context {
+	for name, value := range notifyContext {
 		if secretVariable(name) || containsKey(value, integrationKey) {
 			removed = append(removed, name)
 			continue

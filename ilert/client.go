@@ -116,16 +116,16 @@ func (c *Client) Send(ctx context.Context, e Event) (*Response, error) {
 // Retries and answers are as for [Client.Send]; a 400 NONE_OPEN_FOR_KEY (or
 // NO_OPEN_ALERT_WITH_KEY) is benign whatever the notification type, as in Checkmk ("Event
 // already closed in iLert"). The key is part of the URL and never appears in errors.
-func (c *Client) SendCheckmk(ctx context.Context, integrationKey string, context map[string]string) (*Response, error) {
+func (c *Client) SendCheckmk(ctx context.Context, integrationKey string, notifyContext map[string]string) (*Response, error) {
 	const op = "send checkmk event"
 	red := c.redactor.With(integrationKey)
 	if blank(integrationKey) {
 		return nil, fmt.Errorf("ilert: %s: %w: integration key is empty", op, ErrInvalidEvent)
 	}
-	if len(context) == 0 {
+	if len(notifyContext) == 0 {
 		return nil, fmt.Errorf("ilert: %s: %w: notification context is empty", op, ErrInvalidEvent)
 	}
-	scrubbed, removed := ScrubCheckmkContext(integrationKey, context)
+	scrubbed, removed := ScrubCheckmkContext(integrationKey, notifyContext)
 	body, err := json.Marshal(scrubbed)
 	if err != nil { // unreachable for map[string]string, kept for safety
 		return nil, fmt.Errorf("ilert: %s: %w", op, permanent(red.Error(err)))

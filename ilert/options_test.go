@@ -1,13 +1,16 @@
 package ilert_test
 
 import (
+	"context"
 	"crypto/tls"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/alertbridge/alertbridge/ilert"
+	"github.com/alertbridge/alertbridge/ilert/ilerttest"
 )
 
 func TestNewClientOptions(t *testing.T) {
@@ -60,5 +63,43 @@ func TestNewClientOptions(t *testing.T) {
 				t.Errorf("BaseURL() = %q, want %q", got, tt.wantURL)
 			}
 		})
+	}
+}
+
+// doerFunc adapts a function to ilert.Doer.
+type doerFunc func(*http.Request) (*http.Response, error)
+
+func (f doerFunc) Do(r *http.Request) (*http.Response, error) { return f(r) }
+
+func TestWithHTTPClientIsUsed(t *testing.T) {
+	t.Parallel()
+	var got []string
+	d := doerFunc(func(r *http.Request) (*http.Response, error) {
+		got = append(got, r.Method+" "+r.URL.String())
+		return &http.Response{StatusCode: 202, Header: http.Header{}, Body: http.NoBody}, nil
+	})
+	c, err := ilert.NewClient(ilert.WithHTTPClient(d))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.PingHeartbeat(context.Background(), "hb"); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"GET https://api.ilert.com/api/heartbeats/hb"}; !slices.Equal(want, got) {
+		t.Errorf("requests %v, want %v", got, want)
+	}
+}
+
+func TestWithRequestTimeoutRetriesSlowAttempts(t *testing.T) {
+	t.Parallel()
+	srv := ilerttest.NewServer(t)
+	srv.FailNext(1, ilerttest.Failure{Status: 202, Delay: time.Minute})
+	c, s := newClient(t, srv.URL(), ilert.WithRequestTimeout(50*time.Millisecond))
+	res, err := c.Send(context.Background(), alertEvent())
+	if err != nil {
+		t.Fatalf("Send: %v", err)
+	}
+	if res.Attempts != 2 || len(s.got()) != 1 {
+		t.Errorf("attempts %d waits %v, want a retry after the slow attempt", res.Attempts, s.got())
 	}
 }
