@@ -66,7 +66,11 @@ type Service struct {
 // Event is a request body of the iLert Events API (POST /api/events).
 //
 // The integration key authenticates the event; it is a secret and never appears in the
-// output of the package's errors.
+// output of the package's errors, nor when an Event is formatted with the fmt package (any
+// verb, including %v, %+v and %#v).
+//
+// Decoding accepts the legacy JSON names apiKey (for integrationKey) and incidentKey (for
+// alertKey); encoding always uses the current names.
 type Event struct {
 	IntegrationKey string            `json:"integrationKey"`
 	EventType      EventType         `json:"eventType"`

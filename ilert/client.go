@@ -1,0 +1,216 @@
+package ilert
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+
+	"github.com/alertbridge/alertbridge/internal/httpx"
+	"github.com/alertbridge/alertbridge/internal/redact"
+)
+
+// Client sends events to iLert and reads alerts. Create it with [NewClient]; it is
+// immutable and safe for concurrent use.
+type Client struct {
+	base      *url.URL
+	userAgent string
+	apiToken  string
+	redactor  *redact.Redactor // the API token
+	caller    httpx.Caller     // copied per call, with the call's redactor
+}
+
+// NewClient returns a Client configured by opts. Without options it sends to
+// [DefaultBaseURL] through its own pooled HTTP client (30 s timeout, no redirects
+// followed, no proxy) with the default [RetryPolicy]. It never reads the environment.
+//
+// Production callers should still bound every call with a context deadline.
+func NewClient(opts ...Option) (*Client, error) {
+	base, _ := url.Parse(DefaultBaseURL)
+	s := settings{baseURL: base, userAgent: DefaultUserAgent}
+	var errs []error
+	for _, opt := range opts {
+		if opt == nil {
+			continue
+		}
+		if err := opt(&s); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if s.doer != nil && (s.proxy != nil || s.tlsConfig != nil) {
+		errs = append(errs, errors.New("WithProxy and WithTLSConfig configure the default client; they cannot be combined with WithHTTPClient"))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("ilert: new client: %w", err)
+	}
+	doer := s.doer
+	if doer == nil {
+		rt := httpx.NewTransport(httpx.TransportOptions{Proxy: s.proxy, TLSConfig: s.tlsConfig})
+		doer = httpx.NewClient(rt, s.requestTimeout)
+	}
+	policy := s.retry.internal()
+	policy.AttemptTimeout = s.requestTimeout
+	return &Client{
+		base:      s.baseURL,
+		userAgent: s.userAgent,
+		apiToken:  s.apiToken,
+		redactor:  redact.New(s.apiToken),
+		caller:    httpx.Caller{Doer: doer, Policy: policy},
+	}, nil
+}
+
+// BaseURL returns the API base URL the client sends to.
+func (c *Client) BaseURL() string { return c.base.String() }
+
+// Send sends an event to the Events API (POST /api/events).
+//
+// It normalizes the event first ([Event.Normalize]: over-long fields truncated, long alert
+// keys hashed; reported in [Response.Truncations]) and validates it ([Event.Validate]); an
+// invalid event is not sent and the error wraps [ErrInvalidEvent]. It then sends it with
+// retries as the client's [RetryPolicy] and ctx allow, the full body every time.
+//
+// A 2xx answer is success whatever its body. Any other answer is returned as an
+// *[APIError]; ACCEPT and RESOLVE answered with 400 NONE_OPEN_FOR_KEY or
+// NO_OPEN_ALERT_WITH_KEY (the alert is no longer open) are benign: [IsBenign] reports
+// true, and callers treat them as delivered. Failures without an answer are classified
+// too: see [IsRetryable].
+func (c *Client) Send(ctx context.Context, e Event) (*Response, error) {
+	const op = "send event"
+	n, truncations := e.Normalize()
+	red := c.redactor.With(n.IntegrationKey)
+	if err := n.Validate(); err != nil {
+		return nil, fmt.Errorf("ilert: %s: %w", op, err)
+	}
+	body, err := json.Marshal(n)
+	if err != nil {
+		return nil, fmt.Errorf("ilert: %s: %w", op, permanent(red.Error(fmt.Errorf("encoding event: %w", err))))
+	}
+	classify := httpx.DefaultClassify
+	if n.EventType == EventTypeAccept || n.EventType == EventTypeResolve {
+		classify = classifyNoneOpen
+	}
+	res, err := c.do(ctx, call{op: op, red: red, method: http.MethodPost, url: c.endpoint("/api/events"),
+		body: body, header: jsonHeaders, classify: classify})
+	if err != nil {
+		return nil, err
+	}
+	r := newResponse(res)
+	r.Truncations = truncations
+	return r, nil
+}
+
+// SendCheckmk sends a Checkmk notification context to iLert's Checkmk endpoint
+// (POST /api/v1/events/checkmk-ext/{integrationKey}) exactly as Checkmk's built-in iLert
+// method does: the context as a JSON object of strings (variable names without the
+// NOTIFY_ prefix) with the headers Content-Type and Accept application/json and
+// Agent: checkmk/extension/1.0. iLert's "Checkmk" alert source then maps it server-side.
+//
+// The context is scrubbed first with [ScrubCheckmkContext]; the removed names are in
+// [Response.ScrubbedVariables]. The checkmk package already removes the secrets it
+// recognises; this is a defensive second line, not the only one.
+//
+// Retries and answers are as for [Client.Send]; a 400 NONE_OPEN_FOR_KEY (or
+// NO_OPEN_ALERT_WITH_KEY) is benign whatever the notification type, as in Checkmk ("Event
+// already closed in iLert"). The key is part of the URL and never appears in errors.
+func (c *Client) SendCheckmk(ctx context.Context, integrationKey string, notifyContext map[string]string) (*Response, error) {
+	const op = "send checkmk event"
+	red := c.redactor.With(integrationKey)
+	if blank(integrationKey) {
+		return nil, fmt.Errorf("ilert: %s: %w: integration key is empty", op, ErrInvalidEvent)
+	}
+	if len(notifyContext) == 0 {
+		return nil, fmt.Errorf("ilert: %s: %w: notification context is empty", op, ErrInvalidEvent)
+	}
+	scrubbed, removed := ScrubCheckmkContext(integrationKey, notifyContext)
+	body, err := json.Marshal(scrubbed)
+	if err != nil { // unreachable for map[string]string, kept for safety
+		return nil, fmt.Errorf("ilert: %s: %w", op, permanent(red.Error(err)))
+	}
+	u := c.endpoint(checkmkPath + url.PathEscape(integrationKey))
+	res, err := c.do(ctx, call{op: op, red: red, method: http.MethodPost, url: u,
+		body: body, header: checkmkHeaders, classify: classifyNoneOpen})
+	if err != nil {
+		return nil, err
+	}
+	r := newResponse(res)
+	r.ScrubbedVariables = removed
+	return r, nil
+}
+
+// PingHeartbeat reports a heartbeat (GET /api/heartbeats/{key}); iLert answers 202. The
+// key is part of the URL and never appears in errors.
+func (c *Client) PingHeartbeat(ctx context.Context, heartbeatKey string) (*Response, error) {
+	const op = "ping heartbeat"
+	red := c.redactor.With(heartbeatKey)
+	if blank(heartbeatKey) {
+		return nil, fmt.Errorf("ilert: %s: heartbeat key is empty", op)
+	}
+	u := c.endpoint("/api/heartbeats/" + url.PathEscape(heartbeatKey))
+	res, err := c.do(ctx, call{op: op, red: red, method: http.MethodGet, url: u, header: acceptJSON})
+	if err != nil {
+		return nil, err
+	}
+	return newResponse(res), nil
+}
+
+var (
+	jsonHeaders    = http.Header{"Content-Type": {"application/json"}, "Accept": {"application/json"}}
+	checkmkHeaders = http.Header{"Content-Type": {"application/json"}, "Accept": {"application/json"}, "Agent": {checkmkAgent}}
+	acceptJSON     = http.Header{"Accept": {"application/json"}}
+)
+
+// endpoint joins the base URL and an already escaped path.
+func (c *Client) endpoint(path string) string {
+	return c.base.String() + path
+}
+
+// call describes one API call.
+type call struct {
+	op       string           // for error messages, e.g. "send event"
+	red      *redact.Redactor // the secrets of this call
+	method   string
+	url      string
+	body     []byte // nil for none; re-read on every attempt
+	header   http.Header
+	auth     bool  // send the API token
+	maxBody  int64 // bound on the answer's body; 0: httpx's default (64 KiB)
+	classify httpx.ClassifyFunc
+}
+
+// do runs a call through the retry loop and turns anything but a success into an error.
+func (c *Client) do(ctx context.Context, k call) (*httpx.Response, error) {
+	caller := c.caller
+	caller.Redactor = k.red
+	if k.maxBody > 0 {
+		caller.Policy.MaxBodyBytes = k.maxBody
+	}
+	res, err := caller.Do(ctx, func(ctx context.Context) (*http.Request, error) {
+		var r io.Reader
+		if k.body != nil {
+			r = bytes.NewReader(k.body)
+		}
+		req, err := http.NewRequestWithContext(ctx, k.method, k.url, r)
+		if err != nil {
+			return nil, err
+		}
+		for name, v := range k.header {
+			req.Header[name] = v
+		}
+		req.Header.Set("User-Agent", c.userAgent)
+		if k.auth {
+			req.Header.Set("Authorization", "Bearer "+c.apiToken)
+		}
+		return req, nil
+	}, k.classify)
+	if err != nil {
+		return nil, fmt.Errorf("ilert: %s: %w", k.op, err)
+	}
+	if res.Class != httpx.ClassSuccess {
+		return nil, newAPIError(k.op, k.method, k.red.RawURL(k.url), res, k.red)
+	}
+	return res, nil
+}

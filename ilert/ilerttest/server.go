@@ -1,0 +1,497 @@
+package ilerttest
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/alertbridge/alertbridge/ilert"
+)
+
+// The error codes the fake answers with.
+const (
+	// CodeInvalidEvent answers an event that fails ilert.Event.Validate.
+	CodeInvalidEvent = "INVALID_EVENT"
+	// CodeInvalidJSON answers a body that is not a JSON object.
+	CodeInvalidJSON = "INVALID_JSON"
+)
+
+// maxBody bounds what the fake reads of a request body.
+const maxBody = 4 << 20
+
+// Request is one request the server received, whatever it answered.
+type Request struct {
+	Method string
+	// Path is the request path; for key-in-path endpoints it contains the key.
+	Path   string
+	Query  string
+	Header http.Header
+	Body   []byte
+	// Status is what the server answered (0 for a connection reset).
+	Status int
+}
+
+// CheckmkEvent is a body received on the checkmk-ext endpoint.
+type CheckmkEvent struct {
+	// IntegrationKey is the key from the URL path.
+	IntegrationKey string
+	// Context is the notification context (names without NOTIFY_).
+	Context map[string]string
+}
+
+// Failure describes how the server answers a request it is told to fail.
+type Failure struct {
+	// Status is the HTTP status to answer with (default 500 when Reset is false).
+	Status int
+	// Code and Message fill iLert's JSON error body {"status", "message", "code"}.
+	Code, Message string
+	// Body, if set, is sent verbatim instead of the JSON error body.
+	Body string
+	// Header is added to the answer (e.g. Retry-After).
+	Header http.Header
+	// Delay holds the answer back (or until the client gives up).
+	Delay time.Duration
+	// Reset closes the connection without an answer (a TCP reset).
+	Reset bool
+}
+
+// Option configures a Server.
+type Option func(*Server)
+
+// TrackOpenAlerts makes the server remember open alerts per alert key (compared case
+// insensitively, as iLert does) and answer ACCEPT and RESOLVE without an open alert with
+// 400 NO_OPEN_ALERT_WITH_KEY, and Checkmk ACKNOWLEDGEMENT/RECOVERY notifications without
+// one with 400 NONE_OPEN_FOR_KEY.
+func TrackOpenAlerts() Option { return func(s *Server) { s.track = true } }
+
+// EmptyBodies makes the server answer accepted events with 202 and an empty body (iLert
+// documents no body; clients must cope).
+func EmptyBodies() Option { return func(s *Server) { s.emptyBodies = true } }
+
+// Server is a fake iLert. Create it with [NewServer] or [Start].
+type Server struct {
+	srv         *httptest.Server
+	track       bool
+	emptyBodies bool
+
+	mu        sync.Mutex
+	requests  []Request
+	events    []ilert.Event
+	checkmk   []CheckmkEvent
+	beats     []string
+	failures  []Failure
+	open      map[string]ilert.AlertStatus // lower-cased alert key → state
+	alerts    []ilert.Alert
+	sources   []ilert.AlertSource
+	nextID    int64
+	closeOnce sync.Once
+}
+
+// NewServer starts a fake iLert and closes it when the test ends.
+func NewServer(tb testing.TB, opts ...Option) *Server {
+	tb.Helper()
+	s := Start(opts...)
+	tb.Cleanup(s.Close)
+	return s
+}
+
+// Start starts a fake iLert; the caller must Close it.
+func Start(opts ...Option) *Server {
+	s := &Server{open: map[string]ilert.AlertStatus{}}
+	for _, o := range opts {
+		o(s)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /api/events", s.handleEvent)
+	mux.HandleFunc("POST /api/v1/events", s.handleEvent)
+	mux.HandleFunc("POST /api/v1/events/checkmk-ext/{key}", s.handleCheckmk)
+	mux.HandleFunc("/api/heartbeats/{key}", s.handleHeartbeat)
+	mux.HandleFunc("GET /api/alerts", s.handleListAlerts)
+	mux.HandleFunc("GET /api/alerts/{id}", s.handleGetAlert)
+	mux.HandleFunc("GET /api/alert-sources", s.handleListSources)
+	s.srv = httptest.NewServer(s.record(mux))
+	return s
+}
+
+// URL returns the base URL to pass to ilert.WithBaseURL.
+func (s *Server) URL() string { return s.srv.URL }
+
+// Client returns an *http.Client for the server (it does not follow redirects).
+func (s *Server) Client() *http.Client { return s.srv.Client() }
+
+// Close shuts the server down; it is safe to call more than once.
+func (s *Server) Close() { s.closeOnce.Do(s.srv.Close) }
+
+// FailNext makes the next n requests (to any endpoint) fail as f says.
+func (s *Server) FailNext(n int, f Failure) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for range n {
+		s.failures = append(s.failures, f)
+	}
+}
+
+// Requests returns every request received so far, in order, failed ones included.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Request, len(s.requests))
+	for i, r := range s.requests {
+		r.Header = r.Header.Clone()
+		r.Body = append([]byte(nil), r.Body...)
+		out[i] = r
+	}
+	return out
+}
+
+// Events returns the events accepted (answered 2xx) on the Events API, in order.
+func (s *Server) Events() []ilert.Event {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]ilert.Event(nil), s.events...)
+}
+
+// CheckmkEvents returns the bodies accepted on the checkmk-ext endpoint, in order.
+func (s *Server) CheckmkEvents() []CheckmkEvent {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]CheckmkEvent(nil), s.checkmk...)
+}
+
+// Heartbeats returns the heartbeat keys pinged, in order.
+func (s *Server) Heartbeats() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.beats...)
+}
+
+// OpenAlerts returns the state of every open alert key (lower-cased) when the server
+// tracks open alerts.
+func (s *Server) OpenAlerts() map[string]ilert.AlertStatus {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make(map[string]ilert.AlertStatus, len(s.open))
+	for k, v := range s.open {
+		out[k] = v
+	}
+	return out
+}
+
+// AddAlerts adds alerts that the REST reads return.
+func (s *Server) AddAlerts(alerts ...ilert.Alert) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.alerts = append(s.alerts, alerts...)
+}
+
+// AddAlertSources adds alert sources that ListAlertSources returns.
+func (s *Server) AddAlertSources(sources ...ilert.AlertSource) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sources = append(s.sources, sources...)
+}
+
+// statusWriter remembers the status written.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// record stores every request, applies pending failures, then serves.
+func (s *Server) record(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(io.LimitReader(r.Body, maxBody))
+		r.Body = io.NopCloser(strings.NewReader(string(body)))
+		s.mu.Lock()
+		idx := len(s.requests)
+		s.requests = append(s.requests, Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Header: r.Header.Clone(), Body: body})
+		var fail *Failure
+		if len(s.failures) > 0 {
+			f := s.failures[0]
+			s.failures = s.failures[1:]
+			fail = &f
+		}
+		s.mu.Unlock()
+
+		sw := &statusWriter{ResponseWriter: w}
+		if fail != nil {
+			s.fail(sw, r, *fail)
+		} else {
+			next.ServeHTTP(sw, r)
+		}
+		s.mu.Lock()
+		s.requests[idx].Status = sw.status
+		s.mu.Unlock()
+	})
+}
+
+func (s *Server) fail(w *statusWriter, r *http.Request, f Failure) {
+	if f.Delay > 0 {
+		t := time.NewTimer(f.Delay)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return
+		}
+	}
+	if f.Reset {
+		conn, _, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			return
+		}
+		if tc, ok := conn.(*net.TCPConn); ok {
+			_ = tc.SetLinger(0)
+		}
+		conn.Close()
+		return
+	}
+	for k, v := range f.Header {
+		w.Header()[k] = v
+	}
+	status := f.Status
+	if status == 0 {
+		status = http.StatusInternalServerError
+	}
+	if f.Body != "" {
+		w.WriteHeader(status)
+		_, _ = io.WriteString(w, f.Body)
+		return
+	}
+	msg := f.Message
+	if msg == "" {
+		msg = http.StatusText(status)
+	}
+	writeError(w, status, f.Code, msg)
+}
+
+// writeError writes iLert's JSON error body.
+func writeError(w http.ResponseWriter, status int, code, message string) {
+	writeJSON(w, status, map[string]any{"status": status, "message": message, "code": code})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("correlation-id", "ilerttest-"+strconv.FormatInt(time.Now().UnixNano(), 36))
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func (s *Server) accepted(w http.ResponseWriter, key string) {
+	if s.emptyBodies {
+		w.WriteHeader(http.StatusAccepted)
+		return
+	}
+	s.mu.Lock()
+	s.nextID++
+	id := s.nextID
+	s.mu.Unlock()
+	writeJSON(w, http.StatusAccepted, map[string]any{
+		"alertKey": key,
+		"alertUrl": fmt.Sprintf("%s/alert/%d", s.srv.URL, id),
+	})
+}
+
+func (s *Server) handleEvent(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	var e ilert.Event
+	if err := json.Unmarshal(body, &e); err != nil {
+		writeError(w, http.StatusBadRequest, CodeInvalidJSON, "body is not a JSON event")
+		return
+	}
+	if err := e.Validate(); err != nil {
+		writeError(w, http.StatusBadRequest, CodeInvalidEvent, strings.ReplaceAll(err.Error(), "\n", "; "))
+		return
+	}
+	if s.track {
+		if code := s.transition(e.EventType, e.AlertKey, ilert.CodeNoOpenAlertWithKey); code != "" {
+			writeError(w, http.StatusBadRequest, code, "no open alert with key "+e.AlertKey)
+			return
+		}
+	}
+	s.mu.Lock()
+	s.events = append(s.events, e)
+	s.mu.Unlock()
+	s.accepted(w, e.AlertKey)
+}
+
+// transition applies an event to the open alerts; it returns the error code if the event
+// finds no open alert.
+func (s *Server) transition(t ilert.EventType, key, noneOpen string) string {
+	k := strings.ToLower(key)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	state, open := s.open[k]
+	switch t {
+	case ilert.EventTypeAlert:
+		if k != "" && !open {
+			s.open[k] = ilert.AlertStatusPending
+		}
+	case ilert.EventTypeAccept:
+		if !open {
+			return noneOpen
+		}
+		if state == ilert.AlertStatusPending {
+			s.open[k] = ilert.AlertStatusAccepted
+		}
+	case ilert.EventTypeResolve:
+		if !open {
+			return noneOpen
+		}
+		delete(s.open, k)
+	case ilert.EventTypeComment:
+		if !open {
+			return noneOpen
+		}
+	}
+	return ""
+}
+
+func (s *Server) handleCheckmk(w http.ResponseWriter, r *http.Request) {
+	key := r.PathValue("key")
+	body, _ := io.ReadAll(r.Body)
+	var ctx map[string]string
+	if err := json.Unmarshal(body, &ctx); err != nil || ctx == nil {
+		writeError(w, http.StatusBadRequest, CodeInvalidJSON, "body is not a JSON object of strings")
+		return
+	}
+	alertKey := ctx["HOSTNAME"]
+	if ctx["WHAT"] == "SERVICE" {
+		alertKey += "/" + ctx["SERVICEDESC"]
+	}
+	if s.track {
+		var t ilert.EventType
+		switch nt := ctx["NOTIFICATIONTYPE"]; {
+		case nt == "PROBLEM":
+			t = ilert.EventTypeAlert
+		case strings.HasPrefix(nt, "ACKNOWLEDGEMENT"):
+			t = ilert.EventTypeAccept
+		case nt == "RECOVERY":
+			t = ilert.EventTypeResolve
+		}
+		if code := s.transition(t, alertKey, ilert.CodeNoneOpenForKey); code != "" {
+			writeError(w, http.StatusBadRequest, code, "no open alert for key "+alertKey)
+			return
+		}
+	}
+	s.mu.Lock()
+	s.checkmk = append(s.checkmk, CheckmkEvent{IntegrationKey: key, Context: ctx})
+	s.mu.Unlock()
+	if s.emptyBodies {
+		w.WriteHeader(http.StatusAccepted)
+		return
+	}
+	writeJSON(w, http.StatusAccepted, map[string]any{"incidentKey": alertKey})
+}
+
+func (s *Server) handleHeartbeat(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	s.beats = append(s.beats, r.PathValue("key"))
+	s.mu.Unlock()
+	w.WriteHeader(http.StatusAccepted)
+}
+
+// authorized checks that a REST read carries a bearer token.
+func authorized(w http.ResponseWriter, r *http.Request) bool {
+	if !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer ") {
+		writeError(w, http.StatusUnauthorized, "UNAUTHORIZED", "missing bearer token")
+		return false
+	}
+	return true
+}
+
+func (s *Server) handleListAlerts(w http.ResponseWriter, r *http.Request) {
+	if !authorized(w, r) {
+		return
+	}
+	q := r.URL.Query()
+	states := map[string]bool{}
+	for _, st := range q["state"] {
+		states[st] = true
+	}
+	sourceIDs := map[string]bool{}
+	for _, id := range q["alert-source"] {
+		sourceIDs[id] = true
+	}
+	s.mu.Lock()
+	var match []ilert.Alert
+	for _, a := range s.alerts {
+		if len(states) > 0 && !states[string(a.Status)] {
+			continue
+		}
+		if len(sourceIDs) > 0 && (a.AlertSource == nil || !sourceIDs[strconv.FormatInt(a.AlertSource.ID, 10)]) {
+			continue
+		}
+		match = append(match, a)
+	}
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, page(match, q))
+}
+
+func (s *Server) handleGetAlert(w http.ResponseWriter, r *http.Request) {
+	if !authorized(w, r) {
+		return
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, a := range s.alerts {
+		if err == nil && a.ID == id {
+			writeJSON(w, http.StatusOK, a)
+			return
+		}
+	}
+	writeError(w, http.StatusNotFound, "NOT_FOUND", "alert not found")
+}
+
+func (s *Server) handleListSources(w http.ResponseWriter, r *http.Request) {
+	if !authorized(w, r) {
+		return
+	}
+	s.mu.Lock()
+	sources := append([]ilert.AlertSource(nil), s.sources...)
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, page(sources, r.URL.Query()))
+}
+
+// page applies start-index and max-results (default 50) to a list; never nil.
+func page[T any](items []T, q map[string][]string) []T {
+	get := func(name string, def int) int {
+		if v, ok := q[name]; ok && len(v) > 0 {
+			if n, err := strconv.Atoi(v[0]); err == nil && n >= 0 {
+				return n
+			}
+		}
+		return def
+	}
+	start, size := get("start-index", 0), get("max-results", 50)
+	if start > len(items) {
+		start = len(items)
+	}
+	end := min(start+size, len(items))
+	return append([]T{}, items[start:end]...)
+}

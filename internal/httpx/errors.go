@@ -1,0 +1,45 @@
+package httpx
+
+import (
+	"fmt"
+	"net/http"
+)
+
+// Error is a call that ended without a final HTTP answer: every attempt failed in transport,
+// the context ended, or the request could not be built. Its message and cause are redacted.
+type Error struct {
+	// Class is retryable for transport failures and ended contexts, permanent for
+	// certificate problems, malformed URLs and requests that cannot be built.
+	Class Class
+	// Attempts is the number of requests sent.
+	Attempts int
+	// LastStatus is the status of the last HTTP answer before the call ended (for example
+	// a 503 followed by a cancelled wait), or 0.
+	LastStatus int
+	// Err is the cause: a transport error (usually a *url.Error with its URL redacted) or an
+	// error wrapping the context's error.
+	Err error
+}
+
+// Error describes the failure, for example
+// `giving up after 3 attempts: Post "https://…": connection refused`; a single attempt or
+// none is described by its cause alone.
+func (e *Error) Error() string {
+	s := ""
+	if e.Attempts > 1 {
+		s = fmt.Sprintf("giving up after %d attempts", e.Attempts)
+	}
+	if e.LastStatus != 0 {
+		if s == "" {
+			s = "after"
+		}
+		s += fmt.Sprintf(" (last answer %d %s)", e.LastStatus, http.StatusText(e.LastStatus))
+	}
+	if s == "" {
+		return e.Err.Error()
+	}
+	return s + ": " + e.Err.Error()
+}
+
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.Err }
