@@ -46,7 +46,7 @@ func encodeItem(dest string, enqueued time.Time, payload []byte) ([]byte, error)
 	h, err := json.Marshal(header{
 		Version:     itemVersion,
 		Destination: dest,
-		Enqueued:    enqueued,
+		Enqueued:    enqueued.UTC(),
 		Size:        int64(len(payload)),
 		CRC32C:      crc32.Checksum(payload, castagnoli),
 	})
