@@ -34,17 +34,23 @@ type Queue struct {
 	noSync bool // tests only: skip fsync to set up large queues quickly
 }
 
+// options are the settings an [Option] changes.
+type options struct {
+	maxAge time.Duration
+	now    func() time.Time
+}
+
 // Option configures [Open].
-type Option func(*Queue) error
+type Option func(*options) error
 
 // WithMaxAge sets how long a request may stay queued before Flush moves it to failed/ as
 // expired. The default is [DefaultMaxAge]; d must be positive.
 func WithMaxAge(d time.Duration) Option {
-	return func(q *Queue) error {
+	return func(o *options) error {
 		if d <= 0 {
 			return fmt.Errorf("spool: max age must be positive, got %v", d)
 		}
-		q.maxAge = d
+		o.maxAge = d
 		return nil
 	}
 }
@@ -52,11 +58,11 @@ func WithMaxAge(d time.Duration) Option {
 // WithClock sets the clock used for enqueue times, expiry, holds and the age of stray
 // temporary files. The default is [time.Now]; now must not be nil.
 func WithClock(now func() time.Time) Option {
-	return func(q *Queue) error {
+	return func(o *options) error {
 		if now == nil {
 			return errors.New("spool: clock must not be nil")
 		}
-		q.now = now
+		o.now = now
 		return nil
 	}
 }
@@ -71,12 +77,13 @@ func Open(dir string, opts ...Option) (*Queue, error) {
 	if dir == "" {
 		return nil, errors.New("spool: directory must not be empty")
 	}
-	q := &Queue{dir: filepath.Clean(dir), maxAge: DefaultMaxAge, now: time.Now}
+	o := options{maxAge: DefaultMaxAge, now: time.Now}
 	for _, opt := range opts {
-		if err := opt(q); err != nil {
+		if err := opt(&o); err != nil {
 			return nil, err
 		}
 	}
+	q := &Queue{dir: filepath.Clean(dir), maxAge: o.maxAge, now: o.now}
 	if err := mkdirPrivate(q.dir); err != nil {
 		return nil, fmt.Errorf("spool: open queue: %w", err)
 	}
