@@ -1,0 +1,98 @@
+//go:build linux || darwin || dragonfly || freebsd || netbsd || openbsd
+
+package spool
+
+import (
+	"context"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+)
+
+// clock is a settable clock for WithClock.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func newClock(t time.Time) *clock { return &clock{now: t} }
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// openQueue opens a queue in a fresh directory below the test's temporary directory.
+func openQueue(t testing.TB, opts ...Option) *Queue {
+	t.Helper()
+	q, err := Open(filepath.Join(t.TempDir(), "spool"), opts...)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	return q
+}
+
+func enqueueAll(t testing.TB, q *Queue, dest string, payloads ...string) []ID {
+	t.Helper()
+	ids := make([]ID, 0, len(payloads))
+	for _, p := range payloads {
+		id, err := q.Enqueue(context.Background(), dest, []byte(p))
+		if err != nil {
+			t.Fatalf("Enqueue(%s, %q): %v", dest, p, err)
+		}
+		ids = append(ids, id)
+	}
+	return ids
+}
+
+// sink records delivered payloads and answers with the outcome its func chooses.
+type sink struct {
+	mu      sync.Mutex
+	got     []string
+	items   []Item
+	outcome func(it Item, n int) Outcome // n counts calls from 0; nil means Delivered
+}
+
+func (s *sink) deliver(_ context.Context, it Item) Outcome {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := len(s.got)
+	s.got = append(s.got, string(it.Payload))
+	s.items = append(s.items, it)
+	if s.outcome == nil {
+		return Delivered()
+	}
+	return s.outcome(it, n)
+}
+
+func (s *sink) payloads() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.got...)
+}
+
+func mustFlush(t testing.TB, q *Queue, dest string, deliver DeliverFunc) FlushResult {
+	t.Helper()
+	res, err := q.Flush(context.Background(), dest, deliver)
+	if err != nil {
+		t.Fatalf("Flush(%s): %v", dest, err)
+	}
+	return res
+}
+
+func mustLen(t testing.TB, q *Queue, dest string) int {
+	t.Helper()
+	n, err := q.Len(dest)
+	if err != nil {
+		t.Fatalf("Len(%s): %v", dest, err)
+	}
+	return n
+}

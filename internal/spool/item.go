@@ -1,0 +1,87 @@
+package spool
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"hash/crc32"
+	"time"
+)
+
+// MaxPayloadSize is the largest payload Enqueue accepts (16 MiB). Alert payloads are a few
+// KiB; Checkmk caps each context value at 64 Ki characters.
+const MaxPayloadSize = 16 << 20
+
+// itemVersion is the version of the request file format written by this package.
+const itemVersion = 1
+
+// maxHeaderLen bounds the metadata line of a request file.
+const maxHeaderLen = 1024
+
+// ID identifies a queued request as "<destination>/<seq>", the request's file name without
+// ".req". IDs of one destination sort in enqueue order. An ID contains no secret.
+type ID string
+
+// Item is one queued request as handed to the deliver function of [Queue.Flush].
+type Item struct {
+	ID          ID
+	Destination string
+	Enqueued    time.Time // when Enqueue wrote it, by the queue's clock
+	Payload     []byte    // exactly the bytes given to Enqueue; the callee may keep it
+}
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// header is the first line of a request file.
+type header struct {
+	Version     int       `json:"v"`
+	Destination string    `json:"destination"`
+	Enqueued    time.Time `json:"enqueued"`
+	Size        int64     `json:"size"`
+	CRC32C      uint32    `json:"crc32c"`
+}
+
+// encodeItem returns the contents of a request file.
+func encodeItem(dest string, enqueued time.Time, payload []byte) ([]byte, error) {
+	h, err := json.Marshal(header{
+		Version:     itemVersion,
+		Destination: dest,
+		Enqueued:    enqueued.UTC(),
+		Size:        int64(len(payload)),
+		CRC32C:      crc32.Checksum(payload, castagnoli),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("spool: encode request header: %w", err)
+	}
+	buf := make([]byte, 0, len(h)+1+len(payload))
+	buf = append(buf, h...)
+	buf = append(buf, '\n')
+	return append(buf, payload...), nil
+}
+
+// decodeItem splits the contents of a request file into its metadata and payload. The
+// payload aliases data. Every problem is reported as an error wrapping ErrCorrupt.
+func decodeItem(data []byte) (header, []byte, error) {
+	var h header
+	nl := bytes.IndexByte(data[:min(len(data), maxHeaderLen+1)], '\n')
+	if nl < 0 {
+		return h, nil, fmt.Errorf("%w: no metadata line in the first %d bytes", ErrCorrupt, maxHeaderLen)
+	}
+	if err := json.Unmarshal(data[:nl], &h); err != nil {
+		return h, nil, fmt.Errorf("%w: metadata: %v", ErrCorrupt, err)
+	}
+	payload := data[nl+1:]
+	switch {
+	case h.Version != itemVersion:
+		return h, nil, fmt.Errorf("%w: unsupported format version %d", ErrCorrupt, h.Version)
+	case !ValidDestination(h.Destination):
+		return h, nil, fmt.Errorf("%w: invalid destination in metadata", ErrCorrupt)
+	case h.Enqueued.IsZero():
+		return h, nil, fmt.Errorf("%w: no enqueue time", ErrCorrupt)
+	case h.Size != int64(len(payload)):
+		return h, nil, fmt.Errorf("%w: payload is %d bytes, metadata says %d", ErrCorrupt, len(payload), h.Size)
+	case crc32.Checksum(payload, castagnoli) != h.CRC32C:
+		return h, nil, fmt.Errorf("%w: payload checksum mismatch", ErrCorrupt)
+	}
+	return h, payload, nil
+}
