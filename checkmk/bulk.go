@@ -41,18 +41,21 @@ func (l InvalidLine) String() string { return "line " + strconv.Itoa(l.Line) + "
 //
 // A BulkReader is not safe for concurrent use.
 type BulkReader struct {
-	r    *bufio.Reader
-	buf  []byte
-	line int
+	r     *bufio.Reader
+	buf   []byte // the current line
+	block []byte // the lines of the current block
+	spans []span
+	line  int
 
 	paramsRead bool
 	params     hiddenMap // hidden from fmt: parameters may hold secrets
 	// more is true when an empty line has been read, so another context may follow.
 	more bool
 
-	index   int
-	invalid []InvalidLine
-	err     error
+	index    int
+	lastSize int // variables of the previous context, to size the next map
+	invalid  []InvalidLine
+	err      error
 }
 
 // NewBulkReader returns a reader of the bulk protocol on r. It reads nothing yet.
@@ -75,7 +78,7 @@ func (b *BulkReader) readParameters() {
 	}
 	b.paramsRead = true
 	params := map[string]string{}
-	b.more = b.readBlock(params)
+	b.more = b.readBlock(params, nil)
 	b.params = hide(params)
 }
 
@@ -83,28 +86,35 @@ func (b *BulkReader) readParameters() {
 // io.EOF after the last one. Any other error is a read error and ends the bulk. The
 // returned map belongs to the caller.
 func (b *BulkReader) Next() (map[string]string, error) {
-	ctx, _, err := b.next()
+	ctx, _, _, err := b.next(false)
 	return ctx, err
 }
 
-func (b *BulkReader) next() (ctx map[string]string, startLine int, err error) {
+// next reads the next non-empty context; with decode set it also feeds each variable to
+// a decoder as it is read.
+func (b *BulkReader) next(decode bool) (ctx map[string]string, d *decoder, startLine int, err error) {
 	b.readParameters()
 	for {
 		if b.err != nil {
-			return nil, 0, b.err
+			return nil, nil, 0, b.err
 		}
 		if !b.more {
-			return nil, 0, io.EOF
+			return nil, nil, 0, io.EOF
 		}
-		ctx = make(map[string]string, 64)
+		ctx = make(map[string]string, max(b.lastSize, 16)+len(b.params.get()))
+		if decode {
+			dec := newDecoder(ctx)
+			d = &dec
+		}
 		start := b.line + 1
-		b.more = b.readBlock(ctx)
+		b.more = b.readBlock(ctx, d)
 		if len(ctx) > 0 {
 			b.index++
-			return ctx, start, nil
+			b.lastSize = len(ctx)
+			return ctx, d, start, nil
 		}
 		if b.err != nil {
-			return nil, 0, b.err
+			return nil, nil, 0, b.err
 		}
 	}
 }
@@ -114,16 +124,17 @@ func (b *BulkReader) next() (ctx map[string]string, startLine int, err error) {
 // values win. A context that does not make a Notification gives a *BulkContextError
 // wrapping New's error; reading can go on after it. Other errors end the bulk.
 func (b *BulkReader) NextNotification() (*Notification, error) {
-	ctx, start, err := b.next()
+	ctx, d, start, err := b.next(true)
 	if err != nil {
 		return nil, err
 	}
 	for k, v := range b.params.get() {
 		if _, ok := ctx[k]; !ok {
 			ctx[k] = v
+			d.field(k, v)
 		}
 	}
-	n, err := decode(ctx)
+	n, err := d.finish()
 	if err != nil {
 		return nil, &BulkContextError{Index: b.index, Line: start, Err: err}
 	}
@@ -156,9 +167,14 @@ func (b *BulkReader) Notifications() iter.Seq2[*Notification, error] {
 // and lines longer than MaxBulkLineSize.
 func (b *BulkReader) InvalidLines() []InvalidLine { return b.invalid }
 
-// readBlock reads KEY=value lines into m until an empty line (it returns true: another
-// context follows) or the end of the input (false). A read error is kept in b.err.
-func (b *BulkReader) readBlock(m map[string]string) bool {
+// readBlock reads KEY=value lines into m, and into d unless it is nil, until an empty line
+// (it returns true: another context follows) or the end of the input (false). A read error
+// is kept in b.err.
+func (b *BulkReader) readBlock(m map[string]string, d *decoder) (more bool) {
+	// The block's lines are collected in one buffer and turned into one string, so that a
+	// context costs one allocation for all its names and values rather than one per line.
+	b.block, b.spans = b.block[:0], b.spans[:0]
+	defer func() { b.flushBlock(m, d) }()
 	for {
 		line, skipped, err := b.readLine()
 		if err != nil {
@@ -183,12 +199,34 @@ func (b *BulkReader) readBlock(m map[string]string) bool {
 			b.invalid = append(b.invalid, InvalidLine{Line: b.line, Reason: "empty variable name"})
 			continue
 		}
-		s := string(line)
-		k, v := s[:i], s[i+1:]
+		start := len(b.block)
+		b.block = append(b.block, line...)
+		b.spans = append(b.spans, span{start: start, eq: start + i, end: len(b.block)})
+	}
+}
+
+// span locates one KEY=value line in BulkReader.block.
+type span struct{ start, eq, end int }
+
+// flushBlock stores the collected lines in m (and d), decoding 0x01 to newlines.
+func (b *BulkReader) flushBlock(m map[string]string, d *decoder) {
+	if len(b.spans) == 0 {
+		return
+	}
+	s := string(b.block)
+	for _, sp := range b.spans {
+		k, v := s[sp.start:sp.eq], s[sp.eq+1:sp.end]
 		if strings.IndexByte(v, 0x01) >= 0 {
 			v = strings.ReplaceAll(v, "\x01", "\n")
 		}
 		m[k] = v
+		if d != nil {
+			d.field(k, v)
+		}
+	}
+	// Do not keep a huge buffer alive after an unusually large context.
+	if cap(b.block) > 4*MaxBulkLineSize {
+		b.block = nil
 	}
 }
 

@@ -275,7 +275,9 @@ func FromEnviron(environ []string) (*Notification, error) {
 		}
 	}
 	m := make(map[string]string, n)
-	// Backwards, so that the first occurrence of a key is the one that stays.
+	d := newDecoder(m)
+	// Backwards, so that the first occurrence of a key is the one that stays, in the map
+	// and in the fields alike.
 	for i := len(environ) - 1; i >= 0; i-- {
 		rest, ok := strings.CutPrefix(environ[i], notifyPrefix)
 		if !ok {
@@ -286,8 +288,9 @@ func FromEnviron(environ []string) (*Notification, error) {
 			continue
 		}
 		m[k] = v
+		d.field(k, v)
 	}
-	return decode(m)
+	return d.finish()
 }
 
 // New builds a Notification from a notification context: variable names without the
@@ -303,273 +306,292 @@ func New(ctx map[string]string) (*Notification, error) {
 	return decode(maps.Clone(ctx))
 }
 
+// decoder turns context variables into a Notification, one variable at a time.
+type decoder struct {
+	n *Notification
+	s Service // kept only for WHAT=SERVICE
+
+	// The short forms stand in for absent long forms; ids for absent texts.
+	hostShort, lastHostShort, prevHostShort, svcShort, lastSvcShort, prevSvcShort string
+	svcSL, svcSLOld, hostTags, hostTagsOld                                        string
+	what, ntype                                                                   string
+}
+
+func newDecoder(m map[string]string) decoder {
+	n := &Notification{ctx: hide(m)}
+	n.Host.StateID, n.Host.LastStateID, n.Host.PreviousHardStateID = -1, -1, -1
+	return decoder{n: n, s: Service{StateID: -1, LastStateID: -1, PreviousHardStateID: -1}}
+}
+
 // decode builds a Notification that owns m.
 func decode(m map[string]string) (*Notification, error) {
 	if m == nil {
 		m = map[string]string{}
 	}
-	n := &Notification{ctx: hide(m)}
-	h := &n.Host
-	s := Service{StateID: -1, LastStateID: -1, PreviousHardStateID: -1}
-	h.StateID, h.LastStateID, h.PreviousHardStateID = -1, -1, -1
-
-	// The short forms stand in for absent long forms; ids for absent texts.
-	var hostShort, lastHostShort, prevHostShort, svcShort, lastSvcShort, prevSvcShort string
-	var svcSL, svcSLOld, hostTags, hostTagsOld string
-	var what, ntype string
-
+	d := newDecoder(m)
 	for k, v := range m {
-		switch k {
-		case "WHAT":
-			what = v
-		case "NOTIFICATIONTYPE":
-			ntype = v
-		case "NOTIFICATIONAUTHOR":
-			n.Author = v
-		case "NOTIFICATIONAUTHORNAME":
-			n.AuthorName = v
-		case "NOTIFICATIONAUTHORALIAS":
-			n.AuthorAlias = v
-		case "NOTIFICATIONCOMMENT":
-			n.Comment = v
-		case "OMD_SITE":
-			n.Site = v
-		case "OMD_ROOT":
-			n.SiteRoot = v
-		case "MONITORING_HOST":
-			n.MonitoringHost = v
-		case "LOGDIR":
-			n.LogDir = v
-		case "MICROTIME":
-			if us, err := strconv.ParseInt(v, 10, 64); err == nil && us > 0 {
-				n.Time = time.UnixMicro(us).UTC()
-			}
-		case "DATE":
-			n.Date = v
-		case "SHORTDATETIME":
-			n.ShortDateTime = v
-		case "LONGDATETIME":
-			n.LongDateTime = v
-
-		case "CONTACTNAME":
-			n.Contact.Name = v
-		case "CONTACTALIAS":
-			n.Contact.Alias = v
-		case "CONTACTEMAIL":
-			n.Contact.Email = v
-		case "CONTACTPAGER":
-			n.Contact.Pager = v
-		case "CONTACTS":
-			n.Contact.Contacts = splitList(v, ',')
-
-		case "HOSTNAME":
-			h.Name = v
-		case "HOSTALIAS":
-			h.Alias = v
-		case "HOSTADDRESS":
-			h.Address = v
-		case "HOST_ADDRESS_4":
-			h.AddressIPv4 = v
-		case "HOST_ADDRESS_6":
-			h.AddressIPv6 = v
-		case "HOST_ADDRESS_FAMILY":
-			h.AddressFamily = v
-		case "HOSTSTATE":
-			h.State = ParseHostState(v)
-		case "HOSTSHORTSTATE":
-			hostShort = v
-		case "HOSTSTATEID":
-			h.StateID = parseID(v)
-		case "LASTHOSTSTATE":
-			h.LastState = ParseHostState(v)
-		case "LASTHOSTSHORTSTATE":
-			lastHostShort = v
-		case "LASTHOSTSTATEID":
-			h.LastStateID = parseID(v)
-		case "PREVIOUSHOSTHARDSTATE":
-			h.PreviousHardState = ParseHostState(v)
-		case "PREVIOUSHOSTHARDSHORTSTATE":
-			prevHostShort = v
-		case "PREVIOUSHOSTHARDSTATEID":
-			h.PreviousHardStateID = parseID(v)
-		case "HOSTOUTPUT":
-			h.Output = v
-		case "LONGHOSTOUTPUT":
-			h.LongOutput = DecodeLongOutput(v)
-		case "HOSTPERFDATA":
-			h.PerfData = v
-		case "HOSTCHECKCOMMAND":
-			h.CheckCommand = v
-		case "HOSTATTEMPT":
-			h.Attempt = parseInt(v)
-		case "MAXHOSTATTEMPTS":
-			h.MaxAttempts = parseInt(v)
-		case "HOSTNOTIFICATIONNUMBER":
-			h.NotificationNumber = parseInt(v)
-		case "HOSTPROBLEMID":
-			h.ProblemID = v
-		case "LASTHOSTPROBLEMID":
-			h.LastProblemID = v
-		case "HOSTDOWNTIME":
-			h.DowntimeDepth = parseInt(v)
-		case "HOSTGROUPNAMES":
-			h.Groups = splitList(v, ',')
-		case "HOSTCONTACTGROUPNAMES":
-			h.ContactGroups = splitList(v, ',')
-		case "HOSTNOTES":
-			h.Notes = v
-		case "HOSTNOTESURL":
-			h.NotesURL = v
-		case "HOSTACKAUTHOR":
-			h.AckAuthor = v
-		case "HOSTACKCOMMENT":
-			h.AckComment = v
-		case "LASTHOSTSTATECHANGE":
-			h.LastStateChange = parseEpoch(v)
-		case "LASTHOSTUP":
-			h.LastUp = parseEpoch(v)
-		case "HOST_SL":
-			h.ServiceLevel = v
-		case "HOSTTAGS":
-			hostTags = v
-		case "HOST_TAGS":
-			hostTagsOld = v
-		case "HOST_FILENAME":
-			h.Filename = v
-		case "HOST_EC_CONTACT":
-			h.ECContact = v
-		case "HOSTURL":
-			h.URL = v
-		case "HOSTFORURL":
-			h.ForURL = v
-
-		case "SERVICEDESC":
-			s.Description = v
-		case "SERVICEDISPLAYNAME":
-			s.DisplayName = v
-		case "SERVICESTATE":
-			s.State = ParseServiceState(v)
-		case "SERVICESHORTSTATE":
-			svcShort = v
-		case "SERVICESTATEID":
-			s.StateID = parseID(v)
-		case "LASTSERVICESTATE":
-			s.LastState = ParseServiceState(v)
-		case "LASTSERVICESHORTSTATE":
-			lastSvcShort = v
-		case "LASTSERVICESTATEID":
-			s.LastStateID = parseID(v)
-		case "PREVIOUSSERVICEHARDSTATE":
-			s.PreviousHardState = ParseServiceState(v)
-		case "PREVIOUSSERVICEHARDSHORTSTATE":
-			prevSvcShort = v
-		case "PREVIOUSSERVICEHARDSTATEID":
-			s.PreviousHardStateID = parseID(v)
-		case "SERVICEOUTPUT":
-			s.Output = v
-		case "LONGSERVICEOUTPUT":
-			s.LongOutput = DecodeLongOutput(v)
-		case "SERVICEPERFDATA":
-			s.PerfData = v
-		case "SERVICECHECKCOMMAND":
-			s.CheckCommand = v
-		case "SERVICEATTEMPT":
-			s.Attempt = parseInt(v)
-		case "MAXSERVICEATTEMPTS":
-			s.MaxAttempts = parseInt(v)
-		case "SERVICENOTIFICATIONNUMBER":
-			s.NotificationNumber = parseInt(v)
-		case "SERVICEPROBLEMID":
-			s.ProblemID = v
-		case "LASTSERVICEPROBLEMID":
-			s.LastProblemID = v
-		case "SERVICEDOWNTIME":
-			s.DowntimeDepth = parseInt(v)
-		case "SERVICEGROUPNAMES":
-			s.Groups = splitList(v, ',')
-		case "SERVICECONTACTGROUPNAMES":
-			s.ContactGroups = splitList(v, ',')
-		case "SERVICENOTES":
-			s.Notes = v
-		case "SERVICENOTESURL":
-			s.NotesURL = v
-		case "SERVICEACKAUTHOR":
-			s.AckAuthor = v
-		case "SERVICEACKCOMMENT":
-			s.AckComment = v
-		case "LASTSERVICESTATECHANGE":
-			s.LastStateChange = parseEpoch(v)
-		case "LASTSERVICEOK":
-			s.LastOK = parseEpoch(v)
-		case "SERVICE_SL":
-			svcSL = v
-		case "SVC_SL":
-			svcSLOld = v
-		case "SERVICE_EC_CONTACT":
-			s.ECContact = v
-		case "SERVICEURL":
-			s.URL = v
-		case "SERVICEFORURL":
-			s.ForURL = v
-
-		case "ALERTHANDLERNAME":
-			n.alertHandler().Name = v
-		case "ALERTHANDLEROUTPUT":
-			n.alertHandler().Output = v
-		case "ALERTHANDLERSTATE":
-			n.alertHandler().State = v
-		case "ALERTHANDLERSHORTSTATE":
-			n.alertHandler().ShortState = v
-
-		default:
-			decodePrefixed(n, &s, k, v)
-		}
+		d.field(k, v)
 	}
+	return d.finish()
+}
 
+// field decodes one variable.
+func (d *decoder) field(k, v string) {
+	n, h, s := d.n, &d.n.Host, &d.s
+	switch k {
+	case "WHAT":
+		d.what = v
+	case "NOTIFICATIONTYPE":
+		d.ntype = v
+	case "NOTIFICATIONAUTHOR":
+		n.Author = v
+	case "NOTIFICATIONAUTHORNAME":
+		n.AuthorName = v
+	case "NOTIFICATIONAUTHORALIAS":
+		n.AuthorAlias = v
+	case "NOTIFICATIONCOMMENT":
+		n.Comment = v
+	case "OMD_SITE":
+		n.Site = v
+	case "OMD_ROOT":
+		n.SiteRoot = v
+	case "MONITORING_HOST":
+		n.MonitoringHost = v
+	case "LOGDIR":
+		n.LogDir = v
+	case "MICROTIME":
+		if us, err := strconv.ParseInt(v, 10, 64); err == nil && us > 0 {
+			n.Time = time.UnixMicro(us).UTC()
+		}
+	case "DATE":
+		n.Date = v
+	case "SHORTDATETIME":
+		n.ShortDateTime = v
+	case "LONGDATETIME":
+		n.LongDateTime = v
+
+	case "CONTACTNAME":
+		n.Contact.Name = v
+	case "CONTACTALIAS":
+		n.Contact.Alias = v
+	case "CONTACTEMAIL":
+		n.Contact.Email = v
+	case "CONTACTPAGER":
+		n.Contact.Pager = v
+	case "CONTACTS":
+		n.Contact.Contacts = splitList(v, ',')
+
+	case "HOSTNAME":
+		h.Name = v
+	case "HOSTALIAS":
+		h.Alias = v
+	case "HOSTADDRESS":
+		h.Address = v
+	case "HOST_ADDRESS_4":
+		h.AddressIPv4 = v
+	case "HOST_ADDRESS_6":
+		h.AddressIPv6 = v
+	case "HOST_ADDRESS_FAMILY":
+		h.AddressFamily = v
+	case "HOSTSTATE":
+		h.State = ParseHostState(v)
+	case "HOSTSHORTSTATE":
+		d.hostShort = v
+	case "HOSTSTATEID":
+		h.StateID = parseID(v)
+	case "LASTHOSTSTATE":
+		h.LastState = ParseHostState(v)
+	case "LASTHOSTSHORTSTATE":
+		d.lastHostShort = v
+	case "LASTHOSTSTATEID":
+		h.LastStateID = parseID(v)
+	case "PREVIOUSHOSTHARDSTATE":
+		h.PreviousHardState = ParseHostState(v)
+	case "PREVIOUSHOSTHARDSHORTSTATE":
+		d.prevHostShort = v
+	case "PREVIOUSHOSTHARDSTATEID":
+		h.PreviousHardStateID = parseID(v)
+	case "HOSTOUTPUT":
+		h.Output = v
+	case "LONGHOSTOUTPUT":
+		h.LongOutput = DecodeLongOutput(v)
+	case "HOSTPERFDATA":
+		h.PerfData = v
+	case "HOSTCHECKCOMMAND":
+		h.CheckCommand = v
+	case "HOSTATTEMPT":
+		h.Attempt = parseInt(v)
+	case "MAXHOSTATTEMPTS":
+		h.MaxAttempts = parseInt(v)
+	case "HOSTNOTIFICATIONNUMBER":
+		h.NotificationNumber = parseInt(v)
+	case "HOSTPROBLEMID":
+		h.ProblemID = v
+	case "LASTHOSTPROBLEMID":
+		h.LastProblemID = v
+	case "HOSTDOWNTIME":
+		h.DowntimeDepth = parseInt(v)
+	case "HOSTGROUPNAMES":
+		h.Groups = splitList(v, ',')
+	case "HOSTCONTACTGROUPNAMES":
+		h.ContactGroups = splitList(v, ',')
+	case "HOSTNOTES":
+		h.Notes = v
+	case "HOSTNOTESURL":
+		h.NotesURL = v
+	case "HOSTACKAUTHOR":
+		h.AckAuthor = v
+	case "HOSTACKCOMMENT":
+		h.AckComment = v
+	case "LASTHOSTSTATECHANGE":
+		h.LastStateChange = parseEpoch(v)
+	case "LASTHOSTUP":
+		h.LastUp = parseEpoch(v)
+	case "HOST_SL":
+		h.ServiceLevel = v
+	case "HOSTTAGS":
+		d.hostTags = v
+	case "HOST_TAGS":
+		d.hostTagsOld = v
+	case "HOST_FILENAME":
+		h.Filename = v
+	case "HOST_EC_CONTACT":
+		h.ECContact = v
+	case "HOSTURL":
+		h.URL = v
+	case "HOSTFORURL":
+		h.ForURL = v
+
+	case "SERVICEDESC":
+		s.Description = v
+	case "SERVICEDISPLAYNAME":
+		s.DisplayName = v
+	case "SERVICESTATE":
+		s.State = ParseServiceState(v)
+	case "SERVICESHORTSTATE":
+		d.svcShort = v
+	case "SERVICESTATEID":
+		s.StateID = parseID(v)
+	case "LASTSERVICESTATE":
+		s.LastState = ParseServiceState(v)
+	case "LASTSERVICESHORTSTATE":
+		d.lastSvcShort = v
+	case "LASTSERVICESTATEID":
+		s.LastStateID = parseID(v)
+	case "PREVIOUSSERVICEHARDSTATE":
+		s.PreviousHardState = ParseServiceState(v)
+	case "PREVIOUSSERVICEHARDSHORTSTATE":
+		d.prevSvcShort = v
+	case "PREVIOUSSERVICEHARDSTATEID":
+		s.PreviousHardStateID = parseID(v)
+	case "SERVICEOUTPUT":
+		s.Output = v
+	case "LONGSERVICEOUTPUT":
+		s.LongOutput = DecodeLongOutput(v)
+	case "SERVICEPERFDATA":
+		s.PerfData = v
+	case "SERVICECHECKCOMMAND":
+		s.CheckCommand = v
+	case "SERVICEATTEMPT":
+		s.Attempt = parseInt(v)
+	case "MAXSERVICEATTEMPTS":
+		s.MaxAttempts = parseInt(v)
+	case "SERVICENOTIFICATIONNUMBER":
+		s.NotificationNumber = parseInt(v)
+	case "SERVICEPROBLEMID":
+		s.ProblemID = v
+	case "LASTSERVICEPROBLEMID":
+		s.LastProblemID = v
+	case "SERVICEDOWNTIME":
+		s.DowntimeDepth = parseInt(v)
+	case "SERVICEGROUPNAMES":
+		s.Groups = splitList(v, ',')
+	case "SERVICECONTACTGROUPNAMES":
+		s.ContactGroups = splitList(v, ',')
+	case "SERVICENOTES":
+		s.Notes = v
+	case "SERVICENOTESURL":
+		s.NotesURL = v
+	case "SERVICEACKAUTHOR":
+		s.AckAuthor = v
+	case "SERVICEACKCOMMENT":
+		s.AckComment = v
+	case "LASTSERVICESTATECHANGE":
+		s.LastStateChange = parseEpoch(v)
+	case "LASTSERVICEOK":
+		s.LastOK = parseEpoch(v)
+	case "SERVICE_SL":
+		d.svcSL = v
+	case "SVC_SL":
+		d.svcSLOld = v
+	case "SERVICE_EC_CONTACT":
+		s.ECContact = v
+	case "SERVICEURL":
+		s.URL = v
+	case "SERVICEFORURL":
+		s.ForURL = v
+
+	case "ALERTHANDLERNAME":
+		n.alertHandler().Name = v
+	case "ALERTHANDLEROUTPUT":
+		n.alertHandler().Output = v
+	case "ALERTHANDLERSTATE":
+		n.alertHandler().State = v
+	case "ALERTHANDLERSHORTSTATE":
+		n.alertHandler().ShortState = v
+
+	default:
+		decodePrefixed(n, s, k, v)
+	}
+}
+
+// finish resolves fallbacks and checks the required variables.
+func (d *decoder) finish() (*Notification, error) {
+	n, h, s := d.n, &d.n.Host, d.s
 	if h.State == HostStateNone {
-		h.State = hostStateFallback(hostShort, h.StateID)
+		h.State = hostStateFallback(d.hostShort, h.StateID)
 	}
 	if h.LastState == HostStateNone {
-		h.LastState = hostStateFallback(lastHostShort, h.LastStateID)
+		h.LastState = hostStateFallback(d.lastHostShort, h.LastStateID)
 	}
 	if h.PreviousHardState == HostStateNone {
-		h.PreviousHardState = hostStateFallback(prevHostShort, h.PreviousHardStateID)
+		h.PreviousHardState = hostStateFallback(d.prevHostShort, h.PreviousHardStateID)
 	}
-	if hostTags == "" {
-		hostTags = hostTagsOld
+	if d.hostTags == "" {
+		d.hostTags = d.hostTagsOld
 	}
-	h.Tags = splitList(hostTags, ' ')
+	h.Tags = splitList(d.hostTags, ' ')
 
-	n.What = What(what)
-	n.Type = NotificationType(ntype)
+	n.What = What(d.what)
+	n.Type = NotificationType(d.ntype)
 	if n.What == WhatService {
 		if s.State == ServiceStateNone {
-			s.State = serviceStateFallback(svcShort, s.StateID)
+			s.State = serviceStateFallback(d.svcShort, s.StateID)
 		}
 		if s.LastState == ServiceStateNone {
-			s.LastState = serviceStateFallback(lastSvcShort, s.LastStateID)
+			s.LastState = serviceStateFallback(d.lastSvcShort, s.LastStateID)
 		}
 		if s.PreviousHardState == ServiceStateNone {
-			s.PreviousHardState = serviceStateFallback(prevSvcShort, s.PreviousHardStateID)
+			s.PreviousHardState = serviceStateFallback(d.prevSvcShort, s.PreviousHardStateID)
 		}
-		s.ServiceLevel = svcSL
+		s.ServiceLevel = d.svcSL
 		if s.ServiceLevel == "" {
-			s.ServiceLevel = svcSLOld
+			s.ServiceLevel = d.svcSLOld
 		}
 		n.Service = s
 	}
 
 	var errs []error
 	switch {
-	case what == "":
+	case d.what == "":
 		errs = append(errs, &MissingVariableError{Name: "WHAT"})
 	case !n.What.Valid():
-		errs = append(errs, &InvalidVariableError{Name: "WHAT", Reason: fmt.Sprintf("%.40q is neither HOST nor SERVICE", what)})
+		errs = append(errs, &InvalidVariableError{Name: "WHAT", Reason: fmt.Sprintf("%.40q is neither HOST nor SERVICE", d.what)})
 	}
 	if h.Name == "" {
 		errs = append(errs, &MissingVariableError{Name: "HOSTNAME"})
 	}
-	if ntype == "" {
+	if d.ntype == "" {
 		errs = append(errs, &MissingVariableError{Name: "NOTIFICATIONTYPE"})
 	}
 	if errs != nil {
