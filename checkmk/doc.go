@@ -35,9 +35,9 @@
 // Secrets are carried as Secret values, which print as "[redacted]" in every form; so do
 // Password, Parameters, PasswordStore and Notification (whose String is a summary).
 //
-// # Templates and exit codes
+// # Templates, performance data and exit codes
 //
-// ExpandMacros fills Checkmk's $MACRO$ placeholders from a context. ExitCode names the
+// ParsePerfData splits HOSTPERFDATA/SERVICEPERFDATA into metrics. ExpandMacros fills Checkmk's $MACRO$ placeholders from a context. ExitCode names the
 // exit statuses Checkmk understands (0 sent, 1 temporary failure, 2 permanent failure) and
 // combines several results into one.
 //

@@ -16,6 +16,7 @@ type MissingVariableError struct {
 	Name string
 }
 
+// Error names the missing variable.
 func (e *MissingVariableError) Error() string {
 	return "checkmk: required variable " + e.Name + " is missing or empty"
 }
@@ -30,6 +31,7 @@ type InvalidVariableError struct {
 	Reason string
 }
 
+// Error names the variable and the reason.
 func (e *InvalidVariableError) Error() string {
 	return "checkmk: variable " + e.Name + ": " + e.Reason
 }
@@ -48,6 +50,7 @@ type PasswordNotFoundError struct {
 	Files []string
 }
 
+// Error names the id.
 func (e *PasswordNotFoundError) Error() string {
 	return fmt.Sprintf("checkmk: password store id %q not found (searched %d file(s))", e.ID, len(e.Files))
 }
@@ -75,6 +78,7 @@ type PasswordStoreError struct {
 	Err    error
 }
 
+// Error names the file, the format and the cause.
 func (e *PasswordStoreError) Error() string {
 	if e.Format != "" {
 		return "checkmk: password store " + e.Path + " (" + string(e.Format) + "): " + e.Err.Error()
@@ -95,6 +99,7 @@ type BulkContextError struct {
 	Err  error
 }
 
+// Error names the context's position and the cause.
 func (e *BulkContextError) Error() string {
 	return "checkmk: bulk context " + strconv.Itoa(e.Index) + " (line " + strconv.Itoa(e.Line) + "): " + e.Err.Error()
 }

@@ -196,3 +196,30 @@ func FuzzTemplate(f *testing.F) {
 		}
 	})
 }
+
+// FuzzPerfData parses arbitrary performance data.
+func FuzzPerfData(f *testing.F) {
+	for _, name := range fullFixtures {
+		for _, e := range parseEnvFile(readTestdata(f, name+".env")) {
+			if v, ok := strings.CutPrefix(e, "NOTIFY_SERVICEPERFDATA="); ok {
+				f.Add(v)
+			}
+			if v, ok := strings.CutPrefix(e, "NOTIFY_HOSTPERFDATA="); ok {
+				f.Add(v)
+			}
+		}
+	}
+	f.Add("'C:\\ used %'=44%;80;90 'it''s'=1 a=U 'open=2 x= y=5")
+	f.Fuzz(func(t *testing.T, s string) {
+		values := ParsePerfData(s)
+		if len(values) > strings.Count(s, "=") {
+			t.Fatalf("%d values from %d '='", len(values), strings.Count(s, "="))
+		}
+		for _, v := range values {
+			if v.Label == "" || v.Value == "" || strings.ContainsAny(v.Value+v.Unit, " \t;") {
+				t.Fatalf("bad value %+v", v)
+			}
+			_, _ = v.Float()
+		}
+	})
+}
