@@ -265,3 +265,24 @@ func TestPasswordStorePrints(t *testing.T) {
 		testutil.AssertNoSecret(t, verb+" nested", fmt.Sprintf(verb, struct{ s *PasswordStore }{store}), "topsecretvalue")
 	}
 }
+
+func TestPasswordStoreConcurrentLookups(t *testing.T) {
+	t.Parallel()
+	root := newSite(t, nil, map[string][]byte{storeUserPath: []byte(storeText)})
+	store := NewPasswordStore(root)
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			pw, err := store.Lookup(context.Background(), "other")
+			if err == nil && pw.Reveal() != "pw" {
+				err = errors.New("wrong password")
+			}
+			errs <- err
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
