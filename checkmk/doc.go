@@ -1,0 +1,47 @@
+// Package checkmk reads Checkmk notifications as a notification script receives them and
+// turns them into typed Go values.
+//
+// Checkmk (2.0 to 2.4) runs a notification script once per notification and contact, with
+// the notification context in environment variables named NOTIFY_<VAR>. FromEnviron reads
+// them from os.Environ-style input (the package never reads the process environment
+// itself) and New from a map; both return a *Notification:
+//
+//	n, err := checkmk.FromEnviron(os.Environ())
+//	if err != nil { … } // errors.As(err, new(*checkmk.MissingVariableError))
+//	fmt.Println(n.What, n.Type.Kind(), n.Host.Name, n.Service.State)
+//
+// Host and service notifications are told apart by WHAT only. States are typed
+// (HostState, ServiceState) and accept the long and short forms; unknown notification types
+// and states are kept, not rejected, and report Valid() == false. Every raw variable stays
+// reachable through Notification.Get and Notification.Raw.
+//
+// # Bulk notifications
+//
+// A script whose header says "# Bulk: yes" may be called with the single argument --bulk
+// and then reads many contexts from standard input. NewBulkReader streams them:
+//
+//	br := checkmk.NewBulkReader(os.Stdin)
+//	for n, err := range br.Notifications() { … }
+//
+// # Rule parameters
+//
+// Notification.Parameters (or NewParameters for a bulk's parameter block) decodes the
+// rule's parameters: a custom script's list (Parameters.List) and the form-based
+// parameters of the built-in methods in the encoding of every Checkmk version — passwords
+// (Parameters.Password, explicit or from the site's password store, PasswordStore),
+// proxies (Parameters.Proxy), TLS verification (Parameters.IgnoreSSL) and the URL prefix
+// for links (Parameters.URLPrefix, Notification.AbsoluteURLs).
+//
+// Secrets are carried as Secret values, which print as "[redacted]" in every form; so do
+// Password, Parameters, PasswordStore and Notification (whose String is a summary).
+//
+// # Templates, performance data and exit codes
+//
+// ParsePerfData splits HOSTPERFDATA/SERVICEPERFDATA into metrics. ExpandMacros fills Checkmk's $MACRO$ placeholders from a context. ExitCode names the
+// exit statuses Checkmk understands (0 sent, 1 temporary failure, 2 permanent failure) and
+// combines several results into one.
+//
+// The facts behind this package — variable formats, parameter encodings per version, the
+// password store format and the bulk protocol — are taken from Checkmk's public source and
+// documentation.
+package checkmk
