@@ -143,14 +143,33 @@ func formatTime(t time.Time) string {
 
 // oneLine replaces line breaks and tabs in s by spaces.
 func oneLine(s string) string {
-	if !strings.ContainsAny(s, "\r\n\t\v\f\u0085\u2028\u2029") {
+	if !hasBreak(s) {
 		return s
 	}
 	return strings.Map(func(r rune) rune {
-		switch r {
-		case '\r', '\n', '\t', '\v', '\f', '\u0085', '\u2028', '\u2029':
+		if isBreak(r) {
 			return ' '
 		}
 		return r
 	}, s)
+}
+
+// isBreak reports whether r breaks a line or is a tab.
+func isBreak(r rune) bool {
+	switch r {
+	case '\r', '\n', '\t', '\v', '\f', '\u0085', '\u2028', '\u2029':
+		return true
+	}
+	return false
+}
+
+// hasBreak reports whether s holds a rune isBreak reports, looking at bytes: every such
+// rune is ASCII or starts with 0xC2 (U+0085) or 0xE2 (U+2028, U+2029).
+func hasBreak(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < ' ' || c == 0xC2 || c == 0xE2 {
+			return strings.ContainsFunc(s[i:], isBreak)
+		}
+	}
+	return false
 }

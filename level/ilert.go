@@ -36,15 +36,15 @@ func ToILert(e *Event) (ilert.Event, error) {
 	}
 	a := e.Alert
 	out := ilert.Event{
-		EventType: ilert.EventTypeAlert,
-		Summary:   e.summary(),
-		Details:   e.details(),
-		AlertKey:  e.AlertKey(),
-		Labels:    map[string]string{"source": "level"},
-		CustomDetails: map[string]any{
-			"event_type": string(e.Type),
-		},
+		EventType:     ilert.EventTypeAlert,
+		Summary:       e.summary(),
+		Details:       e.details(),
+		AlertKey:      e.AlertKey(),
+		Labels:        make(map[string]string, 5),
+		CustomDetails: make(map[string]any, 4),
 	}
+	out.Labels["source"] = "level"
+	out.CustomDetails["event_type"] = string(e.Type)
 	if e.Type == EventAlertResolved {
 		out.EventType = ilert.EventTypeResolve
 	} else {

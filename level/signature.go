@@ -113,8 +113,26 @@ func parseSignature(signature string) (digest [sha256.Size]byte, err error) {
 	if len(hexDigest) != hex.EncodedLen(sha256.Size) {
 		return digest, fmt.Errorf("%w: the digest has %d characters, want %d", ErrMalformedSignature, len(hexDigest), hex.EncodedLen(sha256.Size))
 	}
-	if _, err := hex.Decode(digest[:], []byte(hexDigest)); err != nil {
-		return digest, fmt.Errorf("%w: the digest is not hexadecimal", ErrMalformedSignature)
+	for i := range digest {
+		hi, okHi := fromHex(hexDigest[2*i])
+		lo, okLo := fromHex(hexDigest[2*i+1])
+		if !okHi || !okLo {
+			return digest, fmt.Errorf("%w: the digest is not hexadecimal", ErrMalformedSignature)
+		}
+		digest[i] = hi<<4 | lo
 	}
 	return digest, nil
+}
+
+// fromHex returns the value of the hex digit c, in either case.
+func fromHex(c byte) (byte, bool) {
+	switch {
+	case '0' <= c && c <= '9':
+		return c - '0', true
+	case 'a' <= c && c <= 'f':
+		return c - 'a' + 10, true
+	case 'A' <= c && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
 }
