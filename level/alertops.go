@@ -31,9 +31,10 @@ const AlertOpsSource = "Level"
 //	alert_active, anything else    the value, upper case  error
 //	alert_resolved, any            OK                     info
 func ToAlertOps(e *Event) (alertops.Alert, error) {
-	if e == nil || !e.Type.IsAlert() || e.Alert == nil {
+	if e == nil || !e.Type.IsAlert() {
 		return alertops.Alert{}, ErrNotAlert
 	}
+	e = withAlert(e)
 	a := e.Alert
 	resolved := e.Type == EventAlertResolved
 	out := alertops.Alert{

@@ -23,6 +23,17 @@ func (e *Event) AlertKey() string {
 	return ""
 }
 
+// withAlert returns e, or a copy of it with an empty Alert if it has none (an alert event
+// built by hand rather than by Decode), so that such an event is still forwarded.
+func withAlert(e *Event) *Event {
+	if e.Alert != nil {
+		return e
+	}
+	c := *e
+	c.Alert = &Alert{}
+	return &c
+}
+
 // normalize returns s trimmed and in lower case, with "info" read as information.
 func (s Severity) normalize() Severity {
 	if s.Valid() {

@@ -171,6 +171,12 @@ func TestDecodeIsLenient(t *testing.T) {
 			known: true,
 		},
 		{
+			name:  "whitespace everywhere",
+			body:  "\n{ \"event_type\" : \"alert_active\" ,\r\n\t\"data\" :\n { \"id\" : \"a1\" , \"is_resolved\" : true }\n }\n",
+			want:  &Alert{ID: "a1", Resolved: true},
+			known: true,
+		},
+		{
 			name:  "data null",
 			body:  `{"event_type":"alert_resolved","data":null}`,
 			want:  &Alert{},

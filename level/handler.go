@@ -172,9 +172,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // readBody reads the whole body, or returns an error wrapping ErrBodyTooLarge once it
 // exceeds the limit.
 func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
-	tooLarge := fmt.Errorf("%w: the limit is %d bytes", ErrBodyTooLarge, h.maxBody)
 	if r.ContentLength > h.maxBody {
-		return nil, tooLarge
+		return nil, h.tooLarge()
+	}
+	if r.Body == nil {
+		return nil, nil
 	}
 	size := int64(512)
 	if r.ContentLength > 0 {
@@ -183,11 +185,16 @@ func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, erro
 	body, err := readAll(http.MaxBytesReader(w, r.Body, h.maxBody), size)
 	if err != nil {
 		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			return nil, tooLarge
+			return nil, h.tooLarge()
 		}
 		return nil, fmt.Errorf("level: reading the request body: %w", err)
 	}
 	return body, nil
+}
+
+// tooLarge returns the error for a body over the limit.
+func (h *Handler) tooLarge() error {
+	return fmt.Errorf("%w: the limit is %d bytes", ErrBodyTooLarge, h.maxBody)
 }
 
 // readAll is io.ReadAll with a chosen initial buffer size.

@@ -372,3 +372,18 @@ func TestPermanent(t *testing.T) {
 		t.Error("Permanent(nil) != nil")
 	}
 }
+
+func TestHandlerNilBody(t *testing.T) {
+	t.Parallel()
+	h, err := NewHandler(func(context.Context, *Event) error { return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := httptest.NewRequest(http.MethodPost, "/", nil)
+	req.Body = nil // as a hand-built request may have it
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, req)
+	if w.Code != http.StatusBadRequest || w.Body.String() != "level: body is not a Level webhook: not a JSON object\n" {
+		t.Errorf("answer = %d %q, want 400 for an empty body", w.Code, w.Body.String())
+	}
+}

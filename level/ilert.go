@@ -31,9 +31,10 @@ import (
 //	warning, information   LOW
 //	anything else, none    unset: the alert source decides
 func ToILert(e *Event) (ilert.Event, error) {
-	if e == nil || !e.Type.IsAlert() || e.Alert == nil {
+	if e == nil || !e.Type.IsAlert() {
 		return ilert.Event{}, ErrNotAlert
 	}
+	e = withAlert(e)
 	a := e.Alert
 	out := ilert.Event{
 		EventType:     ilert.EventTypeAlert,

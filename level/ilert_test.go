@@ -111,9 +111,9 @@ func TestToILertPairsActiveAndResolved(t *testing.T) {
 func TestToILertNotAlert(t *testing.T) {
 	t.Parallel()
 	events := map[string]*Event{
-		"nil":           nil,
-		"unknown type":  {Type: "alert_acknowledged", ID: "e1", Alert: &Alert{ID: "a1"}},
-		"alert without": {Type: EventAlertActive, ID: "e1"},
+		"nil":          nil,
+		"unknown type": {Type: "alert_acknowledged", ID: "e1", Alert: &Alert{ID: "a1"}},
+		"device type":  {Type: EventDeviceCreated, ID: "e1", Alert: &Alert{ID: "a1"}},
 	}
 	for _, name := range nonAlertFixtures {
 		events[name] = decodeFixture(t, name)
@@ -125,6 +125,28 @@ func TestToILertNotAlert(t *testing.T) {
 		if got, err := ToAlertOps(e); !errors.Is(err, ErrNotAlert) {
 			t.Errorf("%s: ToAlertOps = %+v, %v; want ErrNotAlert", name, got, err)
 		}
+	}
+}
+
+func TestAlertEventWithoutAlertIsForwarded(t *testing.T) {
+	t.Parallel()
+	e := &Event{Type: EventAlertResolved, ID: "e1"} // built by hand, no Alert
+	ev, err := ToILert(e)
+	if err != nil {
+		t.Fatalf("ToILert: %v", err)
+	}
+	if ev.EventType != ilert.EventTypeResolve || ev.AlertKey != "level/event/e1" || ev.Summary != "RESOLVED: Level alert" {
+		t.Errorf("ToILert = %s %q %q", ev.EventType, ev.AlertKey, ev.Summary)
+	}
+	a, err := ToAlertOps(e)
+	if err != nil {
+		t.Fatalf("ToAlertOps: %v", err)
+	}
+	if !a.Resolved || a.EventKey != "level/event/e1" {
+		t.Errorf("ToAlertOps = Resolved %v, EventKey %q", a.Resolved, a.EventKey)
+	}
+	if e.Alert != nil {
+		t.Error("the mapping modified its input")
 	}
 }
 
