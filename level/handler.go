@@ -33,15 +33,20 @@ const DefaultMaxBodyBytes = 256 << 10
 //
 // A Handler is safe for concurrent use.
 type Handler struct {
-	fn      func(ctx context.Context, e *Event) error
+	fn func(ctx context.Context, e *Event) error
+	handlerConfig
+}
+
+// handlerConfig is what the options set; it is fixed once NewHandler returns.
+type handlerConfig struct {
 	unknown func(ctx context.Context, e *Event) error
 	onError func(r *http.Request, status int, err error)
 	secrets []Secret
 	maxBody int64
 }
 
-// HandlerOption configures a [Handler].
-type HandlerOption func(*Handler) error
+// HandlerOption configures a [Handler] in [NewHandler].
+type HandlerOption func(*handlerConfig) error
 
 // NewHandler returns a Handler that hands every decoded event of a known type, alert or
 // not, to fn. It returns an error if fn is nil or an option is invalid.
@@ -52,9 +57,9 @@ func NewHandler(fn func(ctx context.Context, e *Event) error, opts ...HandlerOpt
 	if fn == nil {
 		return nil, errors.New("level: NewHandler: function must not be nil")
 	}
-	h := &Handler{fn: fn, maxBody: DefaultMaxBodyBytes}
+	h := &Handler{fn: fn, handlerConfig: handlerConfig{maxBody: DefaultMaxBodyBytes}}
 	for _, opt := range opts {
-		if err := opt(h); err != nil {
+		if err := opt(&h.handlerConfig); err != nil {
 			return nil, fmt.Errorf("level: NewHandler: %w", err)
 		}
 	}
@@ -67,14 +72,14 @@ func NewHandler(fn func(ctx context.Context, e *Event) error, opts ...HandlerOpt
 // one must be non-empty: an empty configuration is an error, never a silent opt-out of
 // verification. The secrets are copied.
 func WithSecrets(secrets ...Secret) HandlerOption {
-	return func(h *Handler) error {
+	return func(c *handlerConfig) error {
 		if !hasSecret(secrets) {
 			return errors.New("WithSecrets: no non-empty secret")
 		}
-		h.secrets = h.secrets[:0]
+		c.secrets = c.secrets[:0]
 		for _, s := range secrets {
 			if len(s) > 0 {
-				h.secrets = append(h.secrets, append(Secret(nil), s...))
+				c.secrets = append(c.secrets, append(Secret(nil), s...))
 			}
 		}
 		return nil
@@ -84,11 +89,11 @@ func WithSecrets(secrets ...Secret) HandlerOption {
 // WithMaxBodyBytes sets the largest body accepted (default [DefaultMaxBodyBytes]); larger
 // bodies get 413. n must be positive.
 func WithMaxBodyBytes(n int64) HandlerOption {
-	return func(h *Handler) error {
+	return func(c *handlerConfig) error {
 		if n <= 0 {
 			return fmt.Errorf("WithMaxBodyBytes: %d is not positive", n)
 		}
-		h.maxBody = n
+		c.maxBody = n
 		return nil
 	}
 }
@@ -97,11 +102,11 @@ func WithMaxBodyBytes(n int64) HandlerOption {
 // [Event.Known]); by default they are acknowledged and dropped. Its result is answered
 // like the main function's.
 func WithUnknownEvents(fn func(ctx context.Context, e *Event) error) HandlerOption {
-	return func(h *Handler) error {
+	return func(c *handlerConfig) error {
 		if fn == nil {
 			return errors.New("WithUnknownEvents: function must not be nil")
 		}
-		h.unknown = fn
+		c.unknown = fn
 		return nil
 	}
 }
@@ -112,11 +117,11 @@ func WithUnknownEvents(fn func(ctx context.Context, e *Event) error) HandlerOpti
 // the place to log or count rejected deliveries: a library does not log. It must not
 // write to the response.
 func WithErrorHook(fn func(r *http.Request, status int, err error)) HandlerOption {
-	return func(h *Handler) error {
+	return func(c *handlerConfig) error {
 		if fn == nil {
 			return errors.New("WithErrorHook: function must not be nil")
 		}
-		h.onError = fn
+		c.onError = fn
 		return nil
 	}
 }
