@@ -120,78 +120,76 @@ type Alert struct {
 	ResolvedAt time.Time
 }
 
-// envelope is the wire form of Event; every field decodes leniently.
-type envelope struct {
-	Type       text            `json:"event_type"`
-	ID         text            `json:"event_id"`
-	OccurredAt timestamp       `json:"occurred_at"`
-	Data       json.RawMessage `json:"data"`
-}
-
-// alertData is the wire form of Alert; every field decodes leniently.
-type alertData struct {
-	ID             text      `json:"id"`
-	DeviceID       text      `json:"device_id"`
-	DeviceHostname text      `json:"device_hostname"`
-	Name           text      `json:"name"`
-	Description    text      `json:"description"`
-	Payload        text      `json:"payload"`
-	Severity       text      `json:"severity"`
-	IsResolved     boolean   `json:"is_resolved"`
-	StartedAt      timestamp `json:"started_at"`
-	ResolvedAt     timestamp `json:"resolved_at"`
-}
-
 // Decode parses a webhook body. Verify the signature over the same bytes first (see
 // [Verify]); Decode does not modify body and keeps no reference to it.
 //
 // The body must be a JSON object with a non-empty event_type; otherwise the error wraps
 // [ErrInvalidPayload]. Everything else is tolerated: unknown event types decode (check
-// [Event.Known]), and missing, extra or oddly typed fields never fail.
+// [Event.Known]), and missing, extra or oddly typed fields never fail. Member names match
+// exactly (unlike encoding/json's case-insensitive matching); of repeated members the
+// last counts.
 func Decode(body []byte) (*Event, error) {
-	trimmed := bytes.TrimLeft(body, " \t\r\n")
-	if len(trimmed) == 0 || trimmed[0] != '{' {
+	if i := skipSpace(body, 0); i == len(body) || body[i] != '{' {
 		return nil, fmt.Errorf("%w: not a JSON object", ErrInvalidPayload)
 	}
-	// Every field type accepts any JSON value, so only a syntax error fails here.
-	var env envelope
-	if err := json.Unmarshal(body, &env); err != nil {
+	if !json.Valid(body) {
+		var v any
+		err := json.Unmarshal(body, &v) // only to say what is wrong
 		return nil, fmt.Errorf("%w: invalid JSON: %w", ErrInvalidPayload, err)
 	}
-	if env.Type == "" {
+	e := &Event{}
+	var data []byte
+	members(body, func(key, value []byte) {
+		switch string(key) {
+		case "event_type":
+			e.Type = EventType(textValue(value))
+		case "event_id":
+			e.ID = textValue(value)
+		case "occurred_at":
+			e.OccurredAt = timeValue(value)
+		case "data":
+			data = value
+		}
+	})
+	if e.Type == "" {
 		return nil, fmt.Errorf("%w: no event_type", ErrInvalidPayload)
 	}
-	e := &Event{
-		Type:       EventType(env.Type),
-		ID:         string(env.ID),
-		OccurredAt: time.Time(env.OccurredAt),
-		Data:       env.Data,
+	if data != nil {
+		e.Data = bytes.Clone(data)
 	}
 	if e.Type.IsAlert() {
-		e.Alert = decodeAlert(env.Data)
+		e.Alert = decodeAlert(e.Data)
 	}
 	return e, nil
 }
 
-// decodeAlert decodes what it can of data; data that is absent or not an object yields an
-// empty alert.
-func decodeAlert(data json.RawMessage) *Alert {
-	var d alertData
-	if len(data) > 0 && data[0] == '{' {
-		// The envelope decoded, so data is valid JSON, and every field type accepts any
-		// value: this cannot fail.
-		_ = json.Unmarshal(data, &d)
-	}
-	return &Alert{
-		ID:             string(d.ID),
-		DeviceID:       string(d.DeviceID),
-		DeviceHostname: string(d.DeviceHostname),
-		Name:           string(d.Name),
-		Description:    string(d.Description),
-		Payload:        string(d.Payload),
-		Severity:       Severity(d.Severity),
-		Resolved:       bool(d.IsResolved),
-		StartedAt:      time.Time(d.StartedAt),
-		ResolvedAt:     time.Time(d.ResolvedAt),
-	}
+// decodeAlert decodes what it can of data, a valid JSON value; data that is absent or not
+// an object yields an empty alert.
+func decodeAlert(data []byte) *Alert {
+	a := &Alert{}
+	members(data, func(key, value []byte) {
+		switch string(key) {
+		case "id":
+			a.ID = textValue(value)
+		case "device_id":
+			a.DeviceID = textValue(value)
+		case "device_hostname":
+			a.DeviceHostname = textValue(value)
+		case "name":
+			a.Name = textValue(value)
+		case "description":
+			a.Description = textValue(value)
+		case "payload":
+			a.Payload = textValue(value)
+		case "severity":
+			a.Severity = Severity(textValue(value))
+		case "is_resolved":
+			a.Resolved = boolValue(value)
+		case "started_at":
+			a.StartedAt = timeValue(value)
+		case "resolved_at":
+			a.ResolvedAt = timeValue(value)
+		}
+	})
+	return a
 }

@@ -177,6 +177,19 @@ func TestDecodeIsLenient(t *testing.T) {
 			known: true,
 		},
 		{
+			name: "member names match exactly; the last of repeated members counts",
+			body: `{"event_type":"alert_active","EVENT_TYPE":"device_created",` +
+				`"data":{"Name":"other case","name":"first","name":"last","na\u006de":"escaped"}}`,
+			want:  &Alert{Name: "escaped"},
+			known: true,
+		},
+		{
+			name:  "nested values with brackets and quotes in strings are skipped",
+			body:  `{"event_type":"alert_active","x":{"a":["}",{"b":"\"]"}]},"data":{"y":[[]],"id":"a1","z":{"}":1}}}`,
+			want:  &Alert{ID: "a1"},
+			known: true,
+		},
+		{
 			name:  "data null",
 			body:  `{"event_type":"alert_resolved","data":null}`,
 			want:  &Alert{},

@@ -24,10 +24,14 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`{"event_type":"alert_active","data":{"id":1,"is_resolved":"1","started_at":1787218867}}`))
 	f.Add([]byte(`{"event_type":"alert_resolved","data":"x"}`))
 	f.Add([]byte(`[]`))
+	f.Add([]byte(`{"event_type":"alert_active","Event_Type":"x","data":{"name":"a","na\u006de":"b","x":[{"}":"]"}]}}`))
 
 	f.Fuzz(func(t *testing.T, body []byte) {
 		e, err := Decode(body)
 		if err != nil {
+			if ref := decodeReference(body); ref != nil {
+				t.Fatalf("Decode failed (%v), the encoding/json reference decoded %+v", err, ref)
+			}
 			if !errors.Is(err, ErrInvalidPayload) || e != nil {
 				t.Fatalf("Decode = %v, %v; want nil and an error wrapping ErrInvalidPayload", e, err)
 			}
@@ -38,6 +42,9 @@ func FuzzDecode(f *testing.F) {
 		}
 		if e.Type == "" {
 			t.Fatal("decoded an event without a type")
+		}
+		if diff := cmp.Diff(decodeReference(body), e); diff != "" {
+			t.Fatalf("Decode differs from the encoding/json reference (-reference +Decode):\n%s", diff)
 		}
 		if (e.Alert != nil) != e.Type.IsAlert() {
 			t.Fatalf("Alert = %v for type %q", e.Alert, e.Type)
@@ -78,6 +85,42 @@ func FuzzDecode(f *testing.F) {
 			t.Errorf("the AlertOps alert does not marshal: %v", err)
 		}
 	})
+}
+
+// decodeReference is Decode built on encoding/json (objects decoded into
+// map[string]json.RawMessage: exact member names, the last of repeated members), to check
+// the member walker of scan.go against. It returns nil where Decode must fail.
+func decodeReference(body []byte) *Event {
+	var env map[string]json.RawMessage
+	if err := json.Unmarshal(body, &env); err != nil || env == nil {
+		return nil
+	}
+	e := &Event{
+		Type:       EventType(textValue(env["event_type"])),
+		ID:         textValue(env["event_id"]),
+		OccurredAt: timeValue(env["occurred_at"]),
+		Data:       env["data"],
+	}
+	if e.Type == "" {
+		return nil
+	}
+	if e.Type.IsAlert() {
+		var d map[string]json.RawMessage
+		_ = json.Unmarshal(e.Data, &d) // not an object: an empty alert
+		e.Alert = &Alert{
+			ID:             textValue(d["id"]),
+			DeviceID:       textValue(d["device_id"]),
+			DeviceHostname: textValue(d["device_hostname"]),
+			Name:           textValue(d["name"]),
+			Description:    textValue(d["description"]),
+			Payload:        textValue(d["payload"]),
+			Severity:       Severity(textValue(d["severity"])),
+			Resolved:       boolValue(d["is_resolved"]),
+			StartedAt:      timeValue(d["started_at"]),
+			ResolvedAt:     timeValue(d["resolved_at"]),
+		}
+	}
+	return e
 }
 
 // verifyMessages matches every message Verify may return, with digit runs replaced by #

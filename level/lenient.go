@@ -9,30 +9,28 @@ import (
 	"unicode/utf8"
 )
 
-// The lenient field types below never return an error: a value of a type they cannot use
-// leaves the zero value, so one odd field never costs the whole alert. They are unexported;
-// the exported types hold plain Go values.
+// The conversions below turn one raw, valid JSON value into a Go value and never fail:
+// a value of a type they cannot use gives the zero value, so one odd field never costs
+// the whole alert.
 
-// text decodes a JSON string; a number or boolean becomes its JSON text, and null, objects
-// and arrays become "".
-type text string
-
-func (t *text) UnmarshalJSON(b []byte) error {
-	*t = ""
+// textValue returns the string a JSON string denotes; a number or boolean gives its JSON
+// text, and null, objects and arrays give "".
+func textValue(b []byte) string {
 	if len(b) == 0 {
-		return nil
+		return ""
 	}
 	switch c := b[0]; {
 	case c == '"':
-		*t = text(unquote(b))
+		return unquote(b)
 	case c == 't' || c == 'f' || c == '-' || (c >= '0' && c <= '9'):
-		*t = text(b)
+		return string(b)
 	}
-	return nil
+	return ""
 }
 
-// unquote returns the string a valid JSON string literal denotes. Literals without escapes
-// and with valid UTF-8 (nearly all) are sliced, not decoded.
+// unquote returns the string a valid JSON string literal denotes, with invalid UTF-8
+// replaced by U+FFFD as encoding/json does. Literals without escapes and with valid
+// UTF-8 (nearly all) are copied, not decoded.
 func unquote(b []byte) string {
 	inner := b[1 : len(b)-1]
 	if bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
@@ -45,55 +43,49 @@ func unquote(b []byte) string {
 	return s
 }
 
-// boolean decodes true and false, and also the strings "true"/"false" (any case, as
+// boolValue reads true and false, and also the strings "true"/"false" (any case, as
 // strconv.ParseBool reads them) and the numbers 1 and 0; anything else is false.
-type boolean bool
-
-func (v *boolean) UnmarshalJSON(b []byte) error {
-	*v = false
-	if len(b) == 0 {
-		return nil
+func boolValue(b []byte) bool {
+	switch string(b) {
+	case "true":
+		return true
+	case "false", "null", "":
+		return false
 	}
 	s := string(b)
 	if b[0] == '"' {
 		s = unquote(b)
 	}
-	if parsed, err := strconv.ParseBool(strings.TrimSpace(s)); err == nil {
-		*v = boolean(parsed)
-	}
-	return nil
+	v, err := strconv.ParseBool(strings.TrimSpace(s))
+	return err == nil && v
 }
-
-// timestamp decodes an ISO 8601 / RFC 3339 time (with or without fraction; a missing zone
-// is read as UTC) or a number of Unix seconds; anything else is the zero time. Times are
-// returned in UTC.
-type timestamp time.Time
 
 // zoneless are the layouts tried, in UTC, when RFC 3339 parsing fails.
 var zoneless = []string{"2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999999"}
 
-func (ts *timestamp) UnmarshalJSON(b []byte) error {
-	*ts = timestamp{}
-	if len(b) == 0 {
-		return nil
+// timeValue reads an ISO 8601 / RFC 3339 time (with or without fraction; a missing zone
+// is read as UTC) or a positive number of Unix seconds; anything else is the zero time.
+// Times are returned in UTC.
+func timeValue(b []byte) time.Time {
+	if len(b) == 0 || string(b) == "null" {
+		return time.Time{}
 	}
 	if b[0] != '"' {
-		if secs, err := strconv.ParseFloat(string(b), 64); err == nil && secs > 0 && secs < 1e11 {
-			sec := int64(secs)
-			*ts = timestamp(time.Unix(sec, int64((secs-float64(sec))*1e9)).UTC())
+		secs, err := strconv.ParseFloat(string(b), 64)
+		if err != nil || secs <= 0 || secs >= 1e11 {
+			return time.Time{}
 		}
-		return nil
+		whole := int64(secs)
+		return time.Unix(whole, int64((secs-float64(whole))*1e9)).UTC()
 	}
 	s := strings.TrimSpace(unquote(b))
 	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		*ts = timestamp(t.UTC())
-		return nil
+		return t.UTC()
 	}
 	for _, layout := range zoneless {
 		if t, err := time.Parse(layout, s); err == nil {
-			*ts = timestamp(t)
-			return nil
+			return t
 		}
 	}
-	return nil
+	return time.Time{}
 }
