@@ -1,0 +1,54 @@
+package level
+
+import "errors"
+
+// Errors of signature verification. They are distinct so that callers and logs can tell a
+// sender that signs nothing from one that signs wrongly; none of them carries the header
+// value, the expected digest or a secret.
+var (
+	// ErrMissingSignature: the request has no X-Level-Signature header (the webhook in
+	// Level has no secret, or the request does not come from Level).
+	ErrMissingSignature = errors.New("level: missing X-Level-Signature header")
+	// ErrMalformedSignature: the header is not "sha256=" followed by 64 hex digits. The
+	// wrapping error says which part is wrong.
+	ErrMalformedSignature = errors.New("level: malformed X-Level-Signature header")
+	// ErrSignatureMismatch: the header is well-formed but matches none of the secrets
+	// (wrong secret, or the body was changed on the way).
+	ErrSignatureMismatch = errors.New("level: X-Level-Signature does not match the body")
+	// ErrNoSecret: [Verify] was called without a non-empty secret. It fails closed rather
+	// than accept every request.
+	ErrNoSecret = errors.New("level: no secret to verify the signature with")
+)
+
+// ErrInvalidPayload is wrapped by the error [Decode] returns for a body that is not a
+// Level webhook: not JSON, not a JSON object, or without an event_type.
+var ErrInvalidPayload = errors.New("level: body is not a Level webhook")
+
+// ErrNotAlert is returned by [ToILert] and [ToAlertOps] for an event that is not
+// alert_active or alert_resolved (device and group events, unknown types). It is not a
+// failure: such events have nothing to forward. A [Handler] function that returns an
+// error wrapping ErrNotAlert gets the event acknowledged as ignored.
+var ErrNotAlert = errors.New("level: event is not an alert")
+
+// ErrBodyTooLarge is reported by [Handler] (to its error hook) for a body over the limit.
+var ErrBodyTooLarge = errors.New("level: request body too large")
+
+// Permanent marks err as permanent: a [Handler] answers 422 instead of 503, telling Level
+// that a retry of the same delivery cannot succeed. Permanent(nil) is nil.
+func Permanent(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &permanentError{err: err}
+}
+
+// IsPermanent reports whether err or an error it wraps was marked by [Permanent].
+func IsPermanent(err error) bool {
+	var p *permanentError
+	return errors.As(err, &p)
+}
+
+type permanentError struct{ err error }
+
+func (p *permanentError) Error() string { return p.err.Error() }
+func (p *permanentError) Unwrap() error { return p.err }
