@@ -34,6 +34,11 @@ func checkMapped(t *testing.T, n *Notification, base string) {
 	if e.IntegrationKey != "" {
 		t.Errorf("integration key %q, want it left to the caller", e.IntegrationKey)
 	}
+	keyed := e
+	keyed.IntegrationKey = "il1api-test"
+	if err := keyed.Validate(); err != nil {
+		t.Errorf("mapped event does not pass ilert's Validate: %v", err)
+	}
 	for what, s := range map[string]string{"summary": e.Summary, "details": e.Details} {
 		if !utf8.ValidString(s) {
 			t.Errorf("%s is not valid UTF-8: %q", what, s)

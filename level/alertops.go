@@ -7,7 +7,8 @@ const AlertOpsSource = "Level"
 
 // ToAlertOps maps an alert event to the AlertOps inbound-integration payload. It is a pure
 // function; the integration URL (which holds the key) is the sender's business. For any
-// event that is not alert_active or alert_resolved it returns [ErrNotAlert].
+// event that is not alert_active or alert_resolved it returns [ErrNotAlert]; for an alert
+// with neither an alert id nor an event id, a [Permanent] error wrapping [ErrNoIdentity].
 //
 //   - EventKey: [Event.AlertKey], shared by the activation and the resolve.
 //   - Source: "Level"; Host: the device's host name (else its ID); Service: the alert's
@@ -35,6 +36,9 @@ func ToAlertOps(e *Event) (alertops.Alert, error) {
 		return alertops.Alert{}, ErrNotAlert
 	}
 	e = withAlert(e)
+	if e.AlertKey() == "" {
+		return alertops.Alert{}, Permanent(ErrNoIdentity)
+	}
 	a := e.Alert
 	resolved := e.Type == EventAlertResolved
 	out := alertops.Alert{

@@ -62,7 +62,7 @@ func TestToAlertOpsStateAndSeverity(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(string(tt.typ)+"/"+string(tt.severity), func(t *testing.T) {
 			t.Parallel()
-			got, err := ToAlertOps(&Event{Type: tt.typ, Alert: &Alert{Severity: tt.severity}})
+			got, err := ToAlertOps(&Event{Type: tt.typ, ID: "e1", Alert: &Alert{Severity: tt.severity}})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -30,6 +30,12 @@ var ErrInvalidPayload = errors.New("level: body is not a Level webhook")
 // error wrapping ErrNotAlert gets the event acknowledged as ignored.
 var ErrNotAlert = errors.New("level: event is not an alert")
 
+// ErrNoIdentity is wrapped by the error [ToILert] and [ToAlertOps] return for an alert event
+// with neither an alert id nor an event id: without one, its resolve could never be matched
+// to the alert it opened. The error is [Permanent] (resending the same body cannot help), so
+// a [Handler] whose function returns it answers 422.
+var ErrNoIdentity = errors.New("level: alert has neither an alert id nor an event id")
+
 // ErrBodyTooLarge is reported by [Handler] (to its error hook) for a body over the limit.
 var ErrBodyTooLarge = errors.New("level: request body too large")
 

@@ -68,6 +68,12 @@ func FuzzDecode(f *testing.F) {
 			}
 			return
 		}
+		if e.AlertKey() == "" {
+			if !errors.Is(errILert, ErrNoIdentity) || !errors.Is(errAlertOps, ErrNoIdentity) || !IsPermanent(errILert) {
+				t.Fatalf("mapping an alert without any id: %v, %v; want permanent ErrNoIdentity", errILert, errAlertOps)
+			}
+			return
+		}
 		if errILert != nil || errAlertOps != nil {
 			t.Fatalf("mapping an alert: %v, %v", errILert, errAlertOps)
 		}

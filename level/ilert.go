@@ -9,7 +9,8 @@ import (
 // ToILert maps an alert event to an iLert Events API event. It is a pure function; the
 // caller sets IntegrationKey, and the ilert package's client applies iLert's limits when
 // sending. For any event that is not alert_active or alert_resolved it returns
-// [ErrNotAlert].
+// [ErrNotAlert]; for an alert with neither an alert id nor an event id, a [Permanent]
+// error wrapping [ErrNoIdentity].
 //
 //   - EventType: alert_active → ALERT, alert_resolved → RESOLVE (the event type decides,
 //     not the data's is_resolved).
@@ -35,6 +36,9 @@ func ToILert(e *Event) (ilert.Event, error) {
 		return ilert.Event{}, ErrNotAlert
 	}
 	e = withAlert(e)
+	if e.AlertKey() == "" {
+		return ilert.Event{}, Permanent(ErrNoIdentity)
+	}
 	a := e.Alert
 	out := ilert.Event{
 		EventType:     ilert.EventTypeAlert,

@@ -81,6 +81,10 @@ func checkILertInvariants(t testing.TB, ev ilert.Event) {
 	if _, err := json.Marshal(ev); err != nil {
 		t.Errorf("the event does not marshal: %v", err)
 	}
+	ev.IntegrationKey = "il1api-test"
+	if err := ev.Validate(); err != nil {
+		t.Errorf("the mapped event does not pass ilert's Validate: %v", err)
+	}
 }
 
 func TestToILertPairsActiveAndResolved(t *testing.T) {
@@ -205,6 +209,19 @@ func TestAlertKey(t *testing.T) {
 	}
 }
 
+func TestMappingWithoutIdentityIsPermanent(t *testing.T) {
+	t.Parallel()
+	for _, typ := range []EventType{EventAlertActive, EventAlertResolved} {
+		e := &Event{Type: typ, Alert: &Alert{Name: "Disk full"}}
+		if _, err := ToILert(e); !errors.Is(err, ErrNoIdentity) || !IsPermanent(err) {
+			t.Errorf("ToILert(%s without ids) = %v, want a permanent ErrNoIdentity", typ, err)
+		}
+		if _, err := ToAlertOps(e); !errors.Is(err, ErrNoIdentity) || !IsPermanent(err) {
+			t.Errorf("ToAlertOps(%s without ids) = %v, want a permanent ErrNoIdentity", typ, err)
+		}
+	}
+}
+
 func TestSummaryAndDetails(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -215,9 +232,9 @@ func TestSummaryAndDetails(t *testing.T) {
 	}{
 		{
 			name:        "bare alert",
-			e:           &Event{Type: EventAlertActive, Alert: &Alert{}},
+			e:           &Event{Type: EventAlertActive, ID: "e1", Alert: &Alert{}},
 			wantSummary: "ACTIVE: Level alert",
-			wantDetails: "- Level event: alert_active",
+			wantDetails: "- Level event: alert_active e1",
 		},
 		{
 			name:        "device id only, unknown severity",
