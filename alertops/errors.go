@@ -12,8 +12,8 @@ import (
 	"github.com/alertbridge/alertbridge/internal/httpx"
 )
 
-// MaxBodyBytes bounds how much of an answer's body is read and kept, in [Response.Body]
-// and [APIError.Body]. AlertOps documents no answer bodies; what they say fits easily.
+// MaxBodyBytes bounds how much of an answer's body is kept, in [Response.Body] and
+// [APIError.Body]. AlertOps documents no answer bodies; what they say fits easily.
 const MaxBodyBytes = 4 << 10
 
 // APIError is an answer from AlertOps other than 2xx. Inspect it with the idiom
