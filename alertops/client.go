@@ -108,7 +108,7 @@ func (c *Client) Send(ctx context.Context, webhookURL string, a Alert) (*Respons
 	if res.Class != httpx.ClassSuccess {
 		return nil, newAPIError(op, http.MethodPost, res, hook)
 	}
-	b, cut := cleanBody(res, hook)
+	b, cut := hook.redactor.Body(res.Body, res.BodyTruncated, MaxBodyBytes)
 	return &Response{
 		StatusCode:    res.StatusCode,
 		Body:          b,

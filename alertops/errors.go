@@ -142,7 +142,7 @@ func permanent(err error) error {
 }
 
 func newAPIError(op, method string, r *httpx.Response, hook webhook) *APIError {
-	body, _ := cleanBody(r, hook)
+	body, _ := hook.redactor.Body(r.Body, r.BodyTruncated, MaxBodyBytes)
 	return &APIError{
 		Op:         op,
 		Method:     method,
@@ -158,26 +158,6 @@ func newAPIError(op, method string, r *httpx.Response, hook webhook) *APIError {
 // readBodyBytes is how much of a body is read: more than is kept, for context around
 // redacted secrets near the cut.
 const readBodyBytes = 2 * MaxBodyBytes
-
-// cleanBody returns the body of an answer as valid UTF-8 with the webhook's secrets
-// replaced, cut to at most MaxBodyBytes on a rune boundary; cut reports that it is not the
-// whole body. When the read stopped short of the end (r.BodyTruncated), a secret may have
-// been read only in part, which redaction does not recognise; such a part is at the very
-// end of the redacted text, so the last secretSpan bytes are dropped.
-func cleanBody(r *httpx.Response, hook webhook) (s string, cut bool) {
-	s = hook.redactor.String(strings.ToValidUTF8(string(r.Body), "\uFFFD"))
-	limit := MaxBodyBytes
-	if r.BodyTruncated {
-		limit = min(limit, len(s)-min(len(s), hook.secretSpan))
-	}
-	if len(s) <= limit {
-		return s, r.BodyTruncated
-	}
-	for limit > 0 && !utf8.RuneStart(s[limit]) {
-		limit--
-	}
-	return s[:limit], true
-}
 
 // snippet returns s on one line, cut to at most n runes.
 func snippet(s string, n int) string {

@@ -597,3 +597,24 @@ func TestConcurrentSends(t *testing.T) {
 		t.Errorf("server accepted %d events, want 20", n)
 	}
 }
+
+// A key echoed right at the point where the error body is cut must not leave its first
+// bytes behind: the body is redacted before it is cut.
+func TestErrorBodyCutDoesNotLeakKeyPrefix(t *testing.T) {
+	t.Parallel()
+	srv := ilerttest.NewServer(t)
+	body := strings.Repeat("x", ilert.MaxErrorBodyBytes-5) + testKey + " is not a valid key"
+	srv.FailNext(1, ilerttest.Failure{Status: http.StatusBadRequest, Body: body})
+	c, _ := newClient(t, srv.URL())
+	_, err := c.Send(context.Background(), alertEvent())
+	var apiErr *ilert.APIError
+	if !errors.As(err, &apiErr) {
+		t.Fatalf("Send = %v, want an *APIError", err)
+	}
+	if len(apiErr.Body) > ilert.MaxErrorBodyBytes {
+		t.Errorf("error body has %d bytes, want at most %d", len(apiErr.Body), ilert.MaxErrorBodyBytes)
+	}
+	if strings.Contains(apiErr.Body, testKey[:5]) {
+		t.Errorf("error body ends in the key's first bytes: …%q", apiErr.Body[len(apiErr.Body)-20:])
+	}
+}

@@ -159,10 +159,9 @@ func classifyNoneOpen(r *httpx.Response) httpx.Class {
 
 func newAPIError(op, method, redactedURL string, r *httpx.Response, red *redact.Redactor) *APIError {
 	code, msg := decodeErrorBody(r.Body)
-	body := r.Body
-	if len(body) > MaxErrorBodyBytes {
-		body = body[:MaxErrorBodyBytes]
-	}
+	// Redact before cutting, and drop a tail that could hold the start of a key when the
+	// read itself stopped short: no prefix of a key survives either cut.
+	body, _ := red.Body(r.Body, r.BodyTruncated, MaxErrorBodyBytes)
 	return &APIError{
 		Op:            op,
 		Method:        method,
@@ -170,7 +169,7 @@ func newAPIError(op, method, redactedURL string, r *httpx.Response, red *redact.
 		StatusCode:    r.StatusCode,
 		Code:          red.String(code),
 		Message:       red.String(msg),
-		Body:          red.String(strings.ToValidUTF8(string(body), "\uFFFD")),
+		Body:          body,
 		CorrelationID: red.String(r.Header.Get("correlation-id")),
 		RetryAfter:    r.RetryAfter,
 		Attempts:      r.Attempts,

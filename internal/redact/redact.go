@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // Placeholder replaces every secret.
@@ -20,6 +21,7 @@ type Redactor struct {
 
 	once     sync.Once
 	replacer *strings.Replacer // nil when there is nothing to replace
+	longest  int               // length in bytes of the longest form replaced
 }
 
 // New returns a Redactor for the given secrets. Empty strings are ignored. Besides each
@@ -52,6 +54,7 @@ func (r *Redactor) build() {
 		return strings.Compare(a, b)
 	})
 	all = slices.Compact(all)
+	r.longest = len(all[0])
 	pairs := make([]string, 0, 2*len(all))
 	for _, s := range all {
 		pairs = append(pairs, s, Placeholder)
@@ -74,6 +77,27 @@ func (r *Redactor) String(s string) string {
 	}
 	r.once.Do(r.build)
 	return r.replacer.Replace(s)
+}
+
+// Body returns an answer body as valid UTF-8 text with every secret replaced, cut to at most
+// limit bytes on a rune boundary; cut reports that the text is not the whole body. partial
+// says that the body was read only in part (a size limit stopped the read): a secret may
+// then end in the middle, where redaction cannot recognise it, so the bytes at the end that
+// could hold the start of one are dropped too. Redacting before cutting, and dropping that
+// tail, means no prefix of a secret survives a cut.
+func (r *Redactor) Body(body []byte, partial bool, limit int) (text string, cut bool) {
+	text = r.String(strings.ToValidUTF8(string(body), "\uFFFD"))
+	if partial && r != nil && len(r.secrets) > 0 {
+		r.once.Do(r.build)
+		limit = min(limit, len(text)-min(len(text), r.longest))
+	}
+	if len(text) <= limit {
+		return text, partial
+	}
+	for limit > 0 && !utf8.RuneStart(text[limit]) {
+		limit--
+	}
+	return text[:limit], true
 }
 
 // URL returns u as a string with its user information (proxy or basic-auth credentials)

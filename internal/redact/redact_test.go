@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -165,5 +166,45 @@ func TestPathSegment(t *testing.T) {
 	root, _ := url.Parse("https://x/")
 	if _, ok := PathSegment(root, 0); ok {
 		t.Error("PathSegment of / reported a segment")
+	}
+}
+
+func TestRedactorBody(t *testing.T) {
+	t.Parallel()
+	const key = "il1apiSECRET42"
+	r := New(key)
+	tests := []struct {
+		name     string
+		body     string
+		partial  bool
+		limit    int
+		want     string
+		wantCut  bool
+		redactor *Redactor
+	}{
+		{"whole body", "bad key " + key, false, 100, "bad key [redacted]", false, r},
+		{"redacted before the cut", "xxxxx" + key + "yyyy", false, 9, "xxxxx[red", true, r},
+		{"cut on a rune boundary", "aé" + key, false, 2, "a", true, r},
+		{"invalid UTF-8 replaced", "a\xffb", false, 100, "a\uFFFDb", false, r},
+		// The read stopped inside the key: its start cannot be recognised, so the tail that
+		// could hold it (the longest form of the key) is dropped.
+		{"partial read ending in a key prefix", "abcdefghijklmnopqrstuvwxyz" + key[:6], true, 100, "abcdefghijklmnopqr", true, r},
+		{"partial read shorter than a key", key[:6], true, 100, "", true, r},
+		{"no secrets: partial read kept", "abc", true, 100, "abc", true, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, cut := tt.redactor.Body([]byte(tt.body), tt.partial, tt.limit)
+			if got != tt.want || cut != tt.wantCut {
+				t.Errorf("Body(%q, %v, %d) = %q, %v; want %q, %v", tt.body, tt.partial, tt.limit, got, cut, tt.want, tt.wantCut)
+			}
+			for i := 3; i <= len(key); i++ {
+				if tt.redactor != nil && strings.Contains(got, key[:i]) {
+					t.Errorf("Body kept a %d-byte prefix of the key: %q", i, got)
+					break
+				}
+			}
+		})
 	}
 }
