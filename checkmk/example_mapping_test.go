@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/alertbridge/alertbridge/checkmk"
@@ -42,7 +43,8 @@ func ExampleToILert() {
 	fmt.Println(ev.Summary)
 	fmt.Printf("%q\n", ev.Details)
 	fmt.Println(ev.Links[0].Href)
-	fmt.Println(ev.CustomDetails["PARAMETER_1"])
+	details, _ := json.Marshal(ev.CustomDetails)
+	fmt.Println(strings.Contains(string(details), `"PARAMETER_1":"ilert=[redacted]"`))
 
 	downtime, _ := checkmk.New(map[string]string{"WHAT": "HOST", "HOSTNAME": "db02", "NOTIFICATIONTYPE": "DOWNTIMESTART"})
 	_, ok = checkmk.ToILert(downtime, checkmk.ILertOptions{})
@@ -52,7 +54,7 @@ func ExampleToILert() {
 	// PROBLEM Service Alert: web01/Filesystem /var is CRITICAL - Used: 97.12%
 	// "Used: 97.12%\nFree: 1.44 GiB"
 	// https://cmk-central/prod/check_mk/index.py?start_url=view.py?view_name%3Dservice
-	// ilert=[redacted]
+	// true
 	// DOWNTIMESTART for iLert: false
 }
 

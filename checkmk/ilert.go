@@ -2,7 +2,9 @@ package checkmk
 
 import (
 	"cmp"
+	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/alertbridge/alertbridge/ilert"
 )
@@ -22,6 +24,10 @@ type ILertOptions struct {
 	// "https://cmk.example.com/prod" or ".../prod/check_mk/"), overriding the rule's URL
 	// prefix parameter (Notification.URLPrefix).
 	URLPrefix string
+	// OmitContext leaves customDetails empty instead of carrying the whole context
+	// without secrets (about 5 KB of JSON for a typical service notification), for alert
+	// sources whose templates do not use it.
+	OmitContext bool
 }
 
 // ILertEventType returns the iLert event type for a Checkmk notification type: PROBLEM →
@@ -96,8 +102,9 @@ func ILertAlertKey(n *Notification) string {
 //   - labels: the host labels, overlaid by the service labels (HOSTLABEL_*,
 //     SERVICELABEL_*), names as in Checkmk ("cmk/os_family");
 //
-//   - customDetails: the whole context without secrets (ContextWithoutSecrets), values as
-//     strings, for iLert's templates.
+//   - customDetails: the whole context without secrets (ContextWithoutSecrets) as one
+//     object of strings under CustomDetailsKey ("checkmk"), for iLert's templates
+//     (customDetails.checkmk.HOSTNAME).
 //
 // The event is not normalized: ilert's Client.Send does that (Event.Normalize: summary
 // length, long keys hashed) and reports what it cut.
@@ -117,7 +124,9 @@ func ToILert(n *Notification, opts ILertOptions) (ev ilert.Event, ok bool) {
 		AlertKey:       ILertAlertKey(n),
 		Links:          ilertLinks(n, opts.URLPrefix),
 		Labels:         ilertLabels(n),
-		CustomDetails:  customDetails(n),
+	}
+	if !opts.OmitContext {
+		ev.CustomDetails = customDetails(n)
 	}
 	if typ == ilert.EventTypeAlert {
 		ev.Priority = ilertPriority(n, opts.Priority)
@@ -281,13 +290,99 @@ func ilertLabels(n *Notification) map[string]string {
 	return labels
 }
 
-// customDetails returns the context without secrets as iLert's customDetails.
+// CustomDetailsKey is the key under which ToILert puts the notification's context (without
+// secrets) in the event's customDetails: iLert templates reach a variable as
+// customDetails.checkmk.HOSTNAME.
+const CustomDetailsKey = "checkmk"
+
+// customDetails returns iLert's customDetails: the context without secrets under
+// CustomDetailsKey, encoded once by contextJSON rather than as a map of a hundred
+// interface values.
 func customDetails(n *Notification) map[string]any {
 	ctx := n.ctx.get()
 	if len(ctx) == 0 {
 		return nil
 	}
-	out := make(map[string]any, len(ctx))
-	scrubContext(ctx, func(name, value string) { out[name] = value })
-	return out
+	vars := make(contextJSON, 0, len(ctx))
+	scrubContext(ctx, func(name, value string) { vars = append(vars, contextVar{name, value}) })
+	slices.SortFunc(vars, func(a, b contextVar) int { return strings.Compare(a.name, b.name) })
+	return map[string]any{CustomDetailsKey: vars}
+}
+
+// contextVar is one variable of a context.
+type contextVar struct{ name, value string }
+
+// contextJSON is a context, sorted by name, that encodes itself as a JSON object of
+// strings.
+type contextJSON []contextVar
+
+// MarshalJSON encodes the variables as one JSON object, in order.
+func (c contextJSON) MarshalJSON() ([]byte, error) {
+	size := 2
+	for _, v := range c {
+		size += len(v.name) + len(v.value) + 6
+	}
+	b := make([]byte, 0, size+size/16)
+	b = append(b, '{')
+	for i, v := range c {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, v.name)
+		b = append(b, ':')
+		b = appendJSONString(b, v.value)
+	}
+	return append(b, '}'), nil
+}
+
+// appendJSONString appends s as a JSON string: quotes, backslashes and control characters
+// escaped, invalid UTF-8 replaced by U+FFFD, as encoding/json does (without HTML escaping,
+// which encoding/json applies afterwards when it embeds the result).
+func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, "\ufffd"...)
+			i++
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
 }

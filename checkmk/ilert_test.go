@@ -1,6 +1,7 @@
 package checkmk
 
 import (
+	"encoding/json"
 	"maps"
 	"testing"
 
@@ -290,5 +291,29 @@ func TestToILertKeyAndSkip(t *testing.T) {
 	}
 	if ev, ok := ToILert(mustNew(t, hostCtx(map[string]string{"NOTIFICATIONTYPE": "DOWNTIMESTART"})), ILertOptions{IntegrationKey: "k"}); ok || ev.IntegrationKey != "" {
 		t.Errorf("DOWNTIMESTART: got %v, %v", ev, ok)
+	}
+}
+
+func TestToILertCustomDetails(t *testing.T) {
+	t.Parallel()
+	n := mustNew(t, hostCtx(map[string]string{"PARAMETER_1": "ilert=il1api-secret-key-1234"}))
+	ev, _ := ToILert(n, ILertOptions{})
+	b, err := json.Marshal(ev.CustomDetails)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got map[string]map[string]string
+	if err := json.Unmarshal(b, &got); err != nil {
+		t.Fatalf("customDetails %s: %v", b, err)
+	}
+	if len(got) != 1 || got[CustomDetailsKey]["HOSTNAME"] != n.Host.Name {
+		t.Errorf("customDetails = %s, want the context under %q", b, CustomDetailsKey)
+	}
+	if v := got[CustomDetailsKey]["PARAMETER_1"]; v != "ilert=[redacted]" {
+		t.Errorf("PARAMETER_1 = %q, want the value redacted", v)
+	}
+	ev, _ = ToILert(n, ILertOptions{OmitContext: true})
+	if ev.CustomDetails != nil {
+		t.Errorf("OmitContext: customDetails = %v, want none", ev.CustomDetails)
 	}
 }

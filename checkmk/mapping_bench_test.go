@@ -25,6 +25,24 @@ func BenchmarkToILert(b *testing.B) {
 	}
 }
 
+// BenchmarkToILertOmitContext is BenchmarkToILert without the context in customDetails.
+func BenchmarkToILertOmitContext(b *testing.B) {
+	n, err := FromEnviron(readEnv(b, "service-crit-problem"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		ev, ok := ToILert(n, ILertOptions{IntegrationKey: dummyIntegrationKey, OmitContext: true})
+		if !ok {
+			b.Fatal("skipped")
+		}
+		if _, err := json.Marshal(ev); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkToAlertOps maps the same notification to an AlertOps alert and encodes it.
 func BenchmarkToAlertOps(b *testing.B) {
 	n, err := FromEnviron(readEnv(b, "service-crit-problem"))

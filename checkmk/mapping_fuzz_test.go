@@ -8,6 +8,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/alertbridge/alertbridge/alertops"
 	"github.com/alertbridge/alertbridge/ilert"
 )
@@ -92,6 +94,36 @@ func FuzzMapping(f *testing.F) {
 					t.Fatalf("secret of %s left in %s", key, name)
 				}
 			}
+		}
+	})
+}
+
+// FuzzContextJSON checks the hand-written JSON string encoder of the iLert customDetails
+// against encoding/json: the encoding is valid JSON and decodes to what encoding/json's
+// own encoding of the same strings decodes to.
+func FuzzContextJSON(f *testing.F) {
+	for _, s := range []string{"", "plain", `quote " and \ backslash`, "tab\tnew\nline\r\x00\x1f", "é ✓ \u2028\u2029", "bad \xff\xfe utf-8", "$HOSTNAME$ <b>&</b>"} {
+		f.Add("NAME", s)
+	}
+	f.Fuzz(func(t *testing.T, name, value string) {
+		b, err := json.Marshal(map[string]any{CustomDetailsKey: contextJSON{{name, value}, {name + "2", value}}})
+		if err != nil {
+			t.Fatalf("encoding failed: %v", err)
+		}
+		var got map[string]map[string]string
+		if err := json.Unmarshal(b, &got); err != nil {
+			t.Fatalf("invalid JSON %q: %v", b, err)
+		}
+		// What encoding/json makes of the same strings (it replaces each invalid byte).
+		std := func(s string) string {
+			b, _ := json.Marshal(s)
+			var out string
+			_ = json.Unmarshal(b, &out)
+			return out
+		}
+		want := map[string]map[string]string{CustomDetailsKey: {std(name): std(value), std(name + "2"): std(value)}}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("round trip (-want +got):\n%s", diff)
 		}
 	})
 }
