@@ -62,7 +62,9 @@ func TestSendVerdicts(t *testing.T) {
 		{name: "checkmk accepted", req: func(*alertopstest.Server) delivery.Request {
 			return delivery.ILertCheckmk(testKey, map[string]string{"HOSTNAME": "web01", "WHAT": "HOST", "NOTIFICATIONTYPE": "PROBLEM"})
 		}, want: delivery.VerdictDelivered},
-		{name: "alertops accepted", req: func(ao *alertopstest.Server) delivery.Request { return delivery.AlertOps(ao.URL("aokey-0123456789", "Relay"), aoAlert) }, want: delivery.VerdictDelivered},
+		{name: "alertops accepted", req: func(ao *alertopstest.Server) delivery.Request {
+			return delivery.AlertOps(ao.URL("aokey-0123456789", "Relay"), aoAlert)
+		}, want: delivery.VerdictDelivered},
 		{name: "alertops 429", aoFail: &alertopstest.Failure{Status: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {"120"}}}, req: func(ao *alertopstest.Server) delivery.Request {
 			return delivery.AlertOps(ao.URL("aokey-0123456789", "Relay"), aoAlert)
 		}, want: delivery.VerdictRateLimited, wantHoldMin: 120 * time.Second},
@@ -72,7 +74,9 @@ func TestSendVerdicts(t *testing.T) {
 		{name: "alertops 404", aoFail: &alertopstest.Failure{Status: http.StatusNotFound}, req: func(ao *alertopstest.Server) delivery.Request {
 			return delivery.AlertOps(ao.URL("aokey-0123456789", "Relay"), aoAlert)
 		}, want: delivery.VerdictRejected},
-		{name: "alertops invalid URL", req: func(*alertopstest.Server) delivery.Request { return delivery.AlertOps("ftp://x/"+"aokey-0123456789", aoAlert) }, want: delivery.VerdictRejected},
+		{name: "alertops invalid URL", req: func(*alertopstest.Server) delivery.Request {
+			return delivery.AlertOps("ftp://x/"+"aokey-0123456789", aoAlert)
+		}, want: delivery.VerdictRejected},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
