@@ -53,6 +53,10 @@ type Request struct {
 	// for SinkAlertOps.
 	AlertOpsURL string
 	AlertOps    *alertops.Alert
+	// Ref is an optional reference chosen by the program that queued the request (for
+	// example the ID of the webhook it came from), to match the delivery with its origin
+	// in logs. It is stored, never sent, and must not be a secret.
+	Ref string
 }
 
 // CheckmkNotification is a request for iLert's Checkmk endpoint.
@@ -75,8 +79,19 @@ func AlertOps(webhookURL string, a alertops.Alert) Request {
 	return Request{Sink: SinkAlertOps, AlertOpsURL: webhookURL, AlertOps: &a}
 }
 
-// String names the request's sink; it never shows a key or URL.
-func (r Request) String() string { return "delivery.Request{Sink:" + string(r.Sink) + "}" }
+// WithRef returns a copy of r with the reference set.
+func (r Request) WithRef(ref string) Request {
+	r.Ref = ref
+	return r
+}
+
+// String names the request's sink and reference; it never shows a key or URL.
+func (r Request) String() string {
+	if r.Ref == "" {
+		return "delivery.Request{Sink:" + string(r.Sink) + "}"
+	}
+	return "delivery.Request{Sink:" + string(r.Sink) + " Ref:" + r.Ref + "}"
+}
 
 // Format implements fmt.Formatter so that no verb prints the request's secrets.
 func (r Request) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(r.String())) }
@@ -89,6 +104,7 @@ type wire struct {
 	Checkmk     *CheckmkNotification `json:"checkmk,omitempty"`
 	AlertOpsURL string               `json:"alertopsURL,omitempty"`
 	AlertOps    *alertops.Alert      `json:"alertops,omitempty"`
+	Ref         string               `json:"ref,omitempty"`
 }
 
 // Validate reports whether r names a known sink and carries what that sink needs. It
@@ -119,7 +135,7 @@ func (r Request) Encode() ([]byte, error) {
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
-	w := wire{Version: formatVersion, Sink: r.Sink}
+	w := wire{Version: formatVersion, Sink: r.Sink, Ref: r.Ref}
 	switch r.Sink {
 	case SinkILert:
 		w.ILert = r.ILert
@@ -151,7 +167,7 @@ func Decode(payload []byte) (Request, error) {
 	if w.Version != formatVersion {
 		return Request{}, fmt.Errorf("%w: unsupported version %d", ErrInvalidRequest, w.Version)
 	}
-	r := Request{Sink: w.Sink}
+	r := Request{Sink: w.Sink, Ref: w.Ref}
 	switch w.Sink {
 	case SinkILert:
 		r.ILert = w.ILert

@@ -29,7 +29,7 @@ func sampleRequests() map[string]delivery.Request {
 			AlertKey:       "healthchecks/0d7a",
 			Labels:         map[string]string{"tag": "true"},
 			CustomDetails:  map[string]any{"pings": float64(3), "tags": []any{"a", "b"}},
-		}),
+		}).WithRef("webhook-7"),
 		"ilert-checkmk": delivery.ILertCheckmk(testKey, map[string]string{"HOSTNAME": "web01", "NOTIFICATIONTYPE": "PROBLEM"}),
 		"alertops": delivery.AlertOps(testURL, alertops.Alert{
 			EventKey: "level/abc", Source: "Level", Host: "pc01", State: "CRITICAL",
