@@ -34,6 +34,7 @@ type destination struct {
 	maxOff time.Duration
 
 	kick chan struct{} // capacity 1: "something was enqueued"
+	enq  *enqueuer
 
 	mu      sync.Mutex
 	waiters map[string]chan<- result // by delivery.Request.Ref
@@ -68,6 +69,7 @@ func newDestination(name string, q *spool.Queue, s *delivery.Sender, log *slog.L
 		name: name, queue: q, sender: s, log: log.With("destination", name), red: red,
 		poll: poll, maxOff: maxBackoff,
 		kick:    make(chan struct{}, 1),
+		enq:     newEnqueuer(q, name),
 		waiters: map[string]chan<- result{},
 	}
 }

@@ -83,7 +83,11 @@ func newHarness(t testing.TB, mutate func(*config)) *harness {
 	if mutate != nil {
 		mutate(&h.cfg)
 	}
-	logger := slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	lvl, err := parseLogLevel(h.cfg.LogLevel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logger := slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: lvl}))
 	srv, err := newServer(h.cfg, logger)
 	if err != nil {
 		t.Fatalf("newServer: %v", err)
@@ -184,4 +188,3 @@ func sampleNamed(t testing.TB, all []sample, name string) sample {
 	t.Fatalf("no sample %s", name)
 	return sample{}
 }
-

@@ -41,9 +41,9 @@ type server struct {
 	alerts  *destination // AlertOps; nil when not configured
 	handler http.Handler
 
-	stop     chan struct{}
+	stop     chan struct{}      // closed by close: the goroutines make a last flush and end
 	cancel   context.CancelFunc // ends the destinations' flushes
-	wg       sync.WaitGroup
+	wg       sync.WaitGroup     // the destinations' and enqueuers' goroutines
 	stopOnce sync.Once
 }
 
@@ -93,10 +93,14 @@ func newServer(cfg config, log *slog.Logger) (*server, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
 	for _, d := range s.destinations() {
-		s.wg.Add(1)
+		s.wg.Add(2)
 		go func() {
 			defer s.wg.Done()
 			d.run(ctx, s.stop)
+		}()
+		go func() {
+			defer s.wg.Done()
+			d.enq.run(s.stop)
 		}()
 	}
 	return s, nil
@@ -233,7 +237,7 @@ func (s *server) forward(ctx context.Context, out []outgoing) error {
 			return err
 		}
 		waits[i] = o.dest.await(ref)
-		if _, err := s.queue.Enqueue(ctx, o.dest.name, payload); err != nil {
+		if err := o.dest.enq.enqueue(ctx, payload); err != nil {
 			for _, p := range out[:i+1] {
 				p.dest.forget(ref)
 			}
