@@ -223,6 +223,9 @@ func (d *destination) flush(ctx context.Context, backoff *time.Duration, last bo
 		d.log.Warn("destination failing, requests stay queued", "err", reason,
 			"queued", res.Remaining, "retry_in", next.Round(time.Millisecond))
 	}
+	if res.Expired > 0 {
+		d.log.Error("requests expired, moved to failed/", "expired", res.Expired)
+	}
 	if last && res.Remaining > 0 {
 		d.log.Warn("requests stay queued for the next start", "queued", res.Remaining)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/alertbridge/alertbridge/internal/spool"
@@ -19,9 +20,10 @@ const enqueueTimeout = 10 * time.Second
 // at once, so batching adds no latency; a busy one pays the disk's sync cost once per
 // batch instead of once per webhook.
 type enqueuer struct {
-	queue *spool.Queue
-	dest  string
-	in    chan enqueueRequest
+	queue   *spool.Queue
+	dest    string
+	in      chan enqueueRequest
+	stopped chan struct{} // closed when run returns
 }
 
 type enqueueRequest struct {
@@ -30,7 +32,7 @@ type enqueueRequest struct {
 }
 
 func newEnqueuer(q *spool.Queue, dest string) *enqueuer {
-	return &enqueuer{queue: q, dest: dest, in: make(chan enqueueRequest)}
+	return &enqueuer{queue: q, dest: dest, in: make(chan enqueueRequest), stopped: make(chan struct{})}
 }
 
 // enqueue queues payload durably, in a batch with whatever else is waiting, and returns
@@ -43,13 +45,20 @@ func (e *enqueuer) enqueue(ctx context.Context, payload []byte) error {
 	case e.in <- enqueueRequest{payload: payload, done: done}:
 	case <-ctx.Done():
 		return context.Cause(ctx)
+	case <-e.stopped:
+		return errShuttingDown
 	}
 	return <-done
 }
 
+// errShuttingDown answers a webhook that arrives after the enqueuer stopped (only when
+// the HTTP server's shutdown deadline passed with the webhook still in progress).
+var errShuttingDown = errors.New("the relay is shutting down")
+
 // run writes batches until stop is closed. The HTTP server must be shut down first, so
 // that no webhook is waiting for it.
 func (e *enqueuer) run(stop <-chan struct{}) {
+	defer close(e.stopped)
 	batch := make([]enqueueRequest, 0, maxBatch)
 	payloads := make([][]byte, 0, maxBatch)
 	for {
