@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"runtime"
 	"testing"
+	"time"
 )
 
 // BenchmarkEnqueue measures one durable Enqueue of a 2 KiB payload (two fsyncs: the file
@@ -76,4 +77,23 @@ func BenchmarkLen10000(b *testing.B) {
 			b.Fatalf("Len = %d, %v", n, err)
 		}
 	}
+}
+
+// BenchmarkEnqueueBatch32 measures a durable EnqueueBatch of 32 payloads of 2 KiB and
+// reports the cost per request (compare with BenchmarkEnqueue).
+func BenchmarkEnqueueBatch32(b *testing.B) {
+	q := openQueue(b)
+	payloads := make([][]byte, 32)
+	for i := range payloads {
+		payloads[i] = make([]byte, 2048)
+	}
+	ctx := context.Background()
+	b.ReportAllocs()
+	start := time.Now()
+	for b.Loop() {
+		if _, err := q.EnqueueBatch(ctx, "d", payloads); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(time.Since(start).Nanoseconds())/float64(b.N*len(payloads)), "ns/request")
 }

@@ -29,6 +29,9 @@
 //		}
 //	})
 //
+// A long-running program that receives requests concurrently can queue what arrives
+// together with [Queue.EnqueueBatch]: one group commit, the same guarantees.
+//
 // # Guarantees
 //
 //   - At least once, never lost: a request is deleted only after the deliver function

@@ -41,7 +41,7 @@ func (q *Queue) Enqueue(ctx context.Context, dest string, payload []byte) (ID, e
 	if err != nil {
 		return "", fmt.Errorf("spool: enqueue for %s: %w", dest, err)
 	}
-	seq, err := q.publish(ctx, dir, tmp, uint64(max(now.UnixNano(), 0)))
+	seqs, err := q.publish(ctx, dir, []string{tmp}, uint64(max(now.UnixNano(), 0)))
 	if err != nil {
 		os.Remove(tmp)
 		return "", fmt.Errorf("spool: enqueue for %s: %w", dest, err)
@@ -49,18 +49,38 @@ func (q *Queue) Enqueue(ctx context.Context, dest string, payload []byte) (ID, e
 	if err := q.syncDir(dir); err != nil {
 		return "", fmt.Errorf("spool: enqueue for %s: sync directory: %w", dest, err)
 	}
-	return ID(dest + "/" + seqName(seq, "")), nil
+	return ID(dest + "/" + seqName(seqs[0], "")), nil
 }
 
 // writeTemp writes data to a new temporary file in dir (creating dir if needed), syncs it
 // and returns its path. A temporary file is never taken for a request, whatever its state.
 func (q *Queue) writeTemp(dir string, data []byte) (string, error) {
+	f, err := createTemp(dir, data)
+	if err != nil {
+		return "", err
+	}
+	if !q.noSync {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return "", err
+	}
+	return f.Name(), nil
+}
+
+// createTemp writes data to a new temporary file in dir (creating dir if needed) and
+// returns it open and not yet synced. On error nothing is left behind.
+func createTemp(dir string, data []byte) (*os.File, error) {
 	for attempt := 0; ; attempt++ {
 		path := filepath.Join(dir, tempPrefix+strconv.FormatUint(rand.Uint64(), 36))
 		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, filePerm)
 		if errors.Is(err, fs.ErrNotExist) && attempt == 0 {
 			if err := mkdirPrivate(dir); err != nil {
-				return "", err
+				return nil, err
 			}
 			continue
 		}
@@ -68,59 +88,61 @@ func (q *Queue) writeTemp(dir string, data []byte) (string, error) {
 			continue
 		}
 		if err != nil {
-			return "", err
+			return nil, err
 		}
 		err = f.Chmod(filePerm)
 		if err == nil {
 			_, err = f.Write(data)
 		}
-		if err == nil && !q.noSync {
-			err = f.Sync()
-		}
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
 		if err != nil {
+			f.Close()
 			os.Remove(path)
-			return "", err
+			return nil, err
 		}
-		return path, nil
+		return f, nil
 	}
 }
 
-// publish allocates the next sequence number of the destination in dir under the seq lock
-// and renames tmp to its request name. Sequence numbers are max(notBefore, last+1): strictly
-// increasing in lock order across processes, and still increasing if the counter file is
-// lost, because notBefore is the enqueue time in nanoseconds. The counter is written before
-// the rename, so a flusher that reads an unchanged counter under the same lock knows that no
-// request appeared.
-func (q *Queue) publish(ctx context.Context, dir, tmp string, notBefore uint64) (uint64, error) {
+// publish allocates the next sequence numbers of the destination in dir under the seq lock
+// and renames each of tmps, in order, to its request name. Sequence numbers are
+// max(notBefore, last+1): strictly increasing in lock order across processes, and still
+// increasing if the counter file is lost, because notBefore is the enqueue time in
+// nanoseconds. The counter is written before each rename, so a flusher that reads an
+// unchanged counter under the same lock knows that no request appeared. On error it
+// returns the sequence numbers of the files it renamed: a prefix of tmps.
+func (q *Queue) publish(ctx context.Context, dir string, tmps []string, notBefore uint64) ([]uint64, error) {
 	lock, err := openStateFile(filepath.Join(dir, seqFile))
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	defer lock.Close()
 	if err := lockWait(ctx, lock); err != nil {
-		return 0, err
+		return nil, err
 	}
-	seq := max(notBefore, readCounter(lock)+1)
-	for {
-		_, err := os.Lstat(filepath.Join(dir, seqName(seq, reqSuffix)))
-		if errors.Is(err, fs.ErrNotExist) {
-			break
+	last := readCounter(lock)
+	seqs := make([]uint64, 0, len(tmps))
+	for _, tmp := range tmps {
+		seq := max(notBefore, last+1)
+		for {
+			_, err := os.Lstat(filepath.Join(dir, seqName(seq, reqSuffix)))
+			if errors.Is(err, fs.ErrNotExist) {
+				break
+			}
+			if err != nil {
+				return seqs, err
+			}
+			seq++ // only if the counter was lost and the clock went back
 		}
-		if err != nil {
-			return 0, err
+		if err := writeCounter(lock, seq); err != nil {
+			return seqs, err
 		}
-		seq++ // only if the counter was lost and the clock went back
+		if err := os.Rename(tmp, filepath.Join(dir, seqName(seq, reqSuffix))); err != nil {
+			return seqs, err
+		}
+		seqs = append(seqs, seq)
+		last = seq
 	}
-	if err := writeCounter(lock, seq); err != nil {
-		return 0, err
-	}
-	if err := os.Rename(tmp, filepath.Join(dir, seqName(seq, reqSuffix))); err != nil {
-		return 0, err
-	}
-	return seq, nil
+	return seqs, nil
 }
 
 // readCounter returns the last sequence number stored in the seq file, or 0 if the file is

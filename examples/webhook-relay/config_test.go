@@ -1,0 +1,194 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/alertbridge/alertbridge/internal/testutil"
+	"github.com/alertbridge/alertbridge/level"
+)
+
+const testAlertOpsURL = "https://notify.alertops.com/POSTAlert/" + testAlertOpsKey + "/Relay"
+
+// envOf returns a getenv over m.
+func envOf(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+// writeSecret writes a secret file (with the trailing newline editors add).
+func writeSecret(t *testing.T, value string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "secret")
+	if err := os.WriteFile(p, []byte(value+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestParseConfig(t *testing.T) {
+	t.Parallel()
+	keyFile := writeSecret(t, testILertKey)
+	urlFile := writeSecret(t, testAlertOpsURL)
+	levelFile := writeSecret(t, testLevelSecret)
+	base := map[string]string{"ALERTBRIDGE_ILERT_KEY": testILertKey, "ALERTBRIDGE_QUEUE_DIR": "/var/spool/relay",
+		"ALERTBRIDGE_LEVEL_SECRET": testLevelSecret}
+	with := func(extra map[string]string) map[string]string {
+		m := map[string]string{}
+		for k, v := range base {
+			m[k] = v
+		}
+		for k, v := range extra {
+			if v == "" {
+				delete(m, k)
+			} else {
+				m[k] = v
+			}
+		}
+		return m
+	}
+	tests := []struct {
+		name  string
+		args  []string
+		env   map[string]string
+		check func(t *testing.T, c config)
+	}{
+		{"defaults", nil, base, func(t *testing.T, c config) {
+			want := config{Listen: "127.0.0.1:8080", HealthchecksPath: "/healthchecks", LevelPath: "/level",
+				ILertKey: testILertKey, ILertURL: "https://api.ilert.com", LevelSecrets: []level.Secret{level.Secret(testLevelSecret)},
+				QueueDir: "/var/spool/relay", MaxAge: 7 * 24 * time.Hour, SendTimeout: 10 * time.Second,
+				DeliverWait: 2 * time.Second, PollInterval: 30 * time.Second, MaxBackoff: 5 * time.Minute,
+				ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 15 * time.Second, WriteTimeout: 30 * time.Second,
+				IdleTimeout: time.Minute, ShutdownTimeout: 20 * time.Second, HealthchecksMaxBody: 64 << 10,
+				LevelMaxBody: 256 << 10, LogLevel: "info"}
+			if diff := cmp.Diff(want, c); diff != "" {
+				t.Errorf("config (-want +got):\n%s", diff)
+			}
+		}},
+		{"env sets flags", nil, with(map[string]string{"ALERTBRIDGE_LISTEN": ":9000", "ALERTBRIDGE_LEVEL_PATH": "/hooks/level",
+			"ALERTBRIDGE_DELIVER_WAIT": "500ms", "ALERTBRIDGE_LEVEL_ALLOW_UNSIGNED": "true"}), func(t *testing.T, c config) {
+			if c.Listen != ":9000" || c.LevelPath != "/hooks/level" || c.DeliverWait != 500*time.Millisecond || !c.LevelUnsigned {
+				t.Errorf("config = %+v", c)
+			}
+		}},
+		{"flag wins over env", []string{"-listen", "127.0.0.1:9001", "-queue-dir", "/tmp/q"}, with(map[string]string{"ALERTBRIDGE_LISTEN": ":9000"}), func(t *testing.T, c config) {
+			if c.Listen != "127.0.0.1:9001" || c.QueueDir != "/tmp/q" {
+				t.Errorf("Listen, QueueDir = %q, %q", c.Listen, c.QueueDir)
+			}
+		}},
+		{"secrets from files", []string{"-ilert-key-file", keyFile, "-alertops-url-file", urlFile, "-level-secret-file", levelFile},
+			with(map[string]string{"ALERTBRIDGE_ILERT_KEY": "overridden-by-the-flag", "ALERTBRIDGE_LEVEL_SECRET": ""}), func(t *testing.T, c config) {
+				if c.ILertKey != testILertKey || c.AlertOpsURL != testAlertOpsURL || len(c.LevelSecrets) != 1 || string(c.LevelSecrets[0]) != testLevelSecret {
+					t.Errorf("secrets not read from the files")
+				}
+			}},
+		{"file named by env", nil, with(map[string]string{"ALERTBRIDGE_ILERT_KEY": "", "ALERTBRIDGE_ILERT_KEY_FILE": keyFile}), func(t *testing.T, c config) {
+			if c.ILertKey != testILertKey {
+				t.Errorf("key not read from ALERTBRIDGE_ILERT_KEY_FILE")
+			}
+		}},
+		{"AlertOps only, previous Level secret", nil, with(map[string]string{"ALERTBRIDGE_ILERT_KEY": "", "ALERTBRIDGE_ALERTOPS_URL": testAlertOpsURL,
+			"ALERTBRIDGE_LEVEL_PREVIOUS_SECRET": "old-secret"}), func(t *testing.T, c config) {
+			if c.ILertKey != "" || c.AlertOpsURL != testAlertOpsURL || len(c.LevelSecrets) != 2 || string(c.LevelSecrets[1]) != "old-secret" {
+				t.Errorf("config = ILertKey %t, AlertOps %t, %d Level secrets", c.ILertKey != "", c.AlertOpsURL != "", len(c.LevelSecrets))
+			}
+		}},
+		{"Level disabled needs no secret", []string{"-level-path", ""}, with(map[string]string{"ALERTBRIDGE_LEVEL_SECRET": ""}), func(t *testing.T, c config) {
+			if c.LevelPath != "" {
+				t.Errorf("LevelPath = %q", c.LevelPath)
+			}
+		}},
+		{"path off by env", nil, with(map[string]string{"ALERTBRIDGE_HEALTHCHECKS_PATH": "off"}), func(t *testing.T, c config) {
+			if c.HealthchecksPath != "" || c.LevelPath != "/level" {
+				t.Errorf("paths = %q, %q", c.HealthchecksPath, c.LevelPath)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, err := parseConfig(tt.args, envOf(tt.env), io.Discard)
+			if err != nil {
+				t.Fatalf("parseConfig: %v", err)
+			}
+			tt.check(t, c)
+		})
+	}
+}
+
+func TestParseConfigErrors(t *testing.T) {
+	t.Parallel()
+	empty := writeSecret(t, "")
+	base := map[string]string{"ALERTBRIDGE_ILERT_KEY": testILertKey, "ALERTBRIDGE_QUEUE_DIR": "/q", "ALERTBRIDGE_LEVEL_SECRET": testLevelSecret}
+	with := func(k, v string) map[string]string {
+		m := map[string]string{k: v}
+		for bk, bv := range base {
+			if _, ok := m[bk]; !ok {
+				m[bk] = bv
+			}
+		}
+		return m
+	}
+	tests := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{"no destination", nil, with("ALERTBRIDGE_ILERT_KEY", ""), "no destination"},
+		{"no queue", nil, with("ALERTBRIDGE_QUEUE_DIR", ""), "-queue-dir"},
+		{"unsigned Level", nil, with("ALERTBRIDGE_LEVEL_SECRET", ""), "the Level webhook has no secret"},
+		{"both paths off", []string{"-healthchecks-path", "", "-level-path", ""}, base, "both webhook paths are disabled"},
+		{"same paths", []string{"-level-path", "/healthchecks"}, base, "are both"},
+		{"path on healthz", []string{"-level-path", "/healthz"}, base, "health endpoint"},
+		{"relative path", []string{"-level-path", "level"}, base, "must be a plain path"},
+		{"bad AlertOps URL", nil, with("ALERTBRIDGE_ALERTOPS_URL", "ftp://notify.alertops.com/POSTAlert/"+testAlertOpsKey+"/Relay"), "ALERTBRIDGE_ALERTOPS_URL"},
+		{"key with a slash", nil, with("ALERTBRIDGE_ILERT_KEY", testILertKey+"/x"), "white space or '/'"},
+		{"bad env duration", nil, with("ALERTBRIDGE_SEND_TIMEOUT", "soon"), "ALERTBRIDGE_SEND_TIMEOUT"},
+		{"negative timeout", []string{"-send-timeout", "-1s"}, base, "-send-timeout must be positive"},
+		{"wait beyond write timeout", []string{"-deliver-wait", "40s"}, base, "shorter than -write-timeout"},
+		{"bad log level", []string{"-log-level", "loud"}, base, "-log-level"},
+		{"empty secret file", []string{"-ilert-key-file", empty}, base, "is empty"},
+		{"missing secret file", []string{"-ilert-key-file", "/nonexistent/key"}, base, "-ilert-key-file"},
+		{"secret in two variables", nil, with("ALERTBRIDGE_ILERT_KEY_FILE", empty), "both ALERTBRIDGE_ILERT_KEY and ALERTBRIDGE_ILERT_KEY_FILE"},
+		{"argument", []string{"serve"}, base, "unexpected argument"},
+		{"no secret flag", []string{"-ilert-key", testILertKey}, base, "flag provided but not defined"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := parseConfig(tt.args, envOf(tt.env), io.Discard)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("parseConfig error = %v, want one containing %q", err, tt.want)
+			}
+			testutil.AssertNoSecret(t, "error", err.Error(), testAlertOpsKey, testLevelSecret)
+			if tt.name != "no secret flag" && tt.name != "key with a slash" {
+				testutil.AssertNoSecret(t, "error", err.Error(), testILertKey)
+			}
+		})
+	}
+}
+
+func TestUsage(t *testing.T) {
+	t.Parallel()
+	var out bytes.Buffer
+	_, err := parseConfig([]string{"-h"}, envOf(map[string]string{"ALERTBRIDGE_ILERT_KEY": testILertKey}), &out)
+	if !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("parseConfig(-h) = %v, want flag.ErrHelp", err)
+	}
+	for _, want := range []string{"-listen address", "env ALERTBRIDGE_LISTEN, default 127.0.0.1:8080",
+		"env ALERTBRIDGE_QUEUE_DIR", "ALERTBRIDGE_ILERT_KEY", "-ilert-key-file", "ALERTBRIDGE_ALERTOPS_URL",
+		"ALERTBRIDGE_LEVEL_PREVIOUS_SECRET", "GET /healthz", "never taken from the command line"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("usage lacks %q:\n%s", want, out.String())
+		}
+	}
+	testutil.AssertNoSecret(t, "usage", out.String(), testILertKey)
+	testutil.GoldenText(t, "testdata/usage.golden.txt", out.Bytes())
+}

@@ -1,0 +1,115 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/alertbridge/alertbridge/internal/redact"
+)
+
+func main() {
+	os.Exit(run(context.Background(), os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
+}
+
+// run is the program: parse the configuration, then serve until SIGINT or SIGTERM (or
+// run the demo). It returns the exit code: 0 after a clean shutdown, 1 when the relay
+// fails, 2 for a configuration error.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	cfg, err := parseConfig(args, getenv, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "webhook-relay: %v\nRun webhook-relay -h for the flags.\n", err)
+		return 2
+	}
+	lvl, _ := parseLogLevel(cfg.LogLevel) // validated
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: lvl}))
+	if cfg.Demo {
+		if err := runDemo(ctx, cfg, logger, stdout); err != nil {
+			fmt.Fprintf(stderr, "webhook-relay: demo: %v\n", err)
+			return 1
+		}
+		return 0
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := serve(ctx, cfg, logger, nil); err != nil {
+		logger.Error("stopped", "err", redactFor(cfg).String(err.Error()))
+		return 1
+	}
+	return 0
+}
+
+// serve runs the relay on cfg.Listen until ctx ends, then shuts down: it stops accepting
+// connections, lets in-flight webhooks finish, makes a last delivery attempt and closes,
+// all within cfg.ShutdownTimeout. If ready is not nil it is called with the listening
+// address once the relay accepts connections.
+func serve(ctx context.Context, cfg config, logger *slog.Logger, ready func(addr string)) error {
+	s, err := newServer(cfg, logger)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		_ = s.close(context.Background())
+		return err
+	}
+	hs := newHTTPServer(cfg, s, logger)
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+	names := []string{}
+	for _, d := range s.destinations() {
+		names = append(names, d.name)
+	}
+	logger.Info("listening", "addr", ln.Addr().String(), "healthchecks", cfg.HealthchecksPath,
+		"level", cfg.LevelPath, "destinations", names, "queue", s.queue.Dir())
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+
+	var serveErr error
+	select {
+	case <-ctx.Done():
+		logger.Info("shutting down", "deadline", cfg.ShutdownTimeout)
+	case serveErr = <-served:
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		logger.Warn("requests cut short by the shutdown deadline", "err", err)
+	}
+	if err := s.close(sctx); err != nil {
+		logger.Warn("shutdown", "err", err)
+	}
+	logger.Info("stopped")
+	if errors.Is(serveErr, http.ErrServerClosed) {
+		serveErr = nil
+	}
+	return serveErr
+}
+
+// newHTTPServer returns the relay's http.Server with the configured timeouts.
+func newHTTPServer(cfg config, s *server, logger *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
+		ReadTimeout:       cfg.ReadTimeout,
+		WriteTimeout:      cfg.WriteTimeout,
+		IdleTimeout:       cfg.IdleTimeout,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+}
+
+// redactFor returns a redactor of every secret in cfg.
+func redactFor(cfg config) *redact.Redactor { return redact.New(cfg.secrets()...) }

@@ -1,0 +1,78 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+)
+
+func TestRunExitCodes(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name       string
+		args       []string
+		env        map[string]string
+		want       int
+		wantStderr string
+	}{
+		{"help", []string{"-h"}, nil, 0, "Usage: webhook-relay"},
+		{"bad configuration", nil, map[string]string{"ALERTBRIDGE_ILERT_KEY": testILertKey}, 2, "-queue-dir"},
+		{"unknown flag", []string{"-ilert-key", testILertKey}, nil, 2, "flag provided but not defined"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var stdout, stderr bytes.Buffer
+			got := run(context.Background(), tt.args, envOf(tt.env), &stdout, &stderr)
+			if got != tt.want {
+				t.Errorf("exit code %d, want %d; stderr:\n%s", got, tt.want, stderr.String())
+			}
+			if !strings.Contains(stderr.String(), tt.wantStderr) {
+				t.Errorf("stderr lacks %q:\n%s", tt.wantStderr, stderr.String())
+			}
+		})
+	}
+}
+
+// TestRunFailsToListen: a relay that cannot listen exits 1 and leaves nothing running.
+func TestRunFailsToListen(t *testing.T) {
+	t.Parallel()
+	env := map[string]string{"ALERTBRIDGE_ILERT_KEY": testILertKey, "ALERTBRIDGE_QUEUE_DIR": t.TempDir(),
+		"ALERTBRIDGE_LISTEN": "256.0.0.1:1", "ALERTBRIDGE_LEVEL_PATH": "off"}
+	var stdout, stderr bytes.Buffer
+	if got := run(context.Background(), nil, envOf(env), &stdout, &stderr); got != 1 {
+		t.Errorf("exit code %d, want 1; stderr:\n%s", got, stderr.String())
+	}
+}
+
+// TestDemo runs the -demo mode end to end.
+func TestDemo(t *testing.T) {
+	t.Parallel()
+	var stdout, stderr bytes.Buffer
+	if got := run(context.Background(), []string{"-demo", "-log-level", "warn"}, envOf(nil), &stdout, &stderr); got != 0 {
+		t.Fatalf("exit code %d; stderr:\n%s", got, stderr.String())
+	}
+	out := stdout.String()
+	for _, want := range []string{
+		"level         device_updated.inferred.json                  → 200 level: ignored, not an alert",
+		"/healthz: ilert    retrying queued 1",
+		"iLert is back: the queued event was delivered by the background retry",
+		"/healthz: ilert    up       queued 0, delivered 14",
+		"iLert    RESOLVE  level/Z2lkOi8vbGV2ZWwvQWxlcnQvNzczMDAyMQ",
+		"AlertOps RECOVERY healthchecks/9f3a1c7e-52b4-4e0d-8c61-d7a2e4b5f039",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("demo output lacks %q:\n%s", want, out)
+		}
+	}
+	if n := strings.Count(out, "→ 200"); n != 15 {
+		t.Errorf("%d webhooks answered 200, want 15:\n%s", n, out)
+	}
+	testAll := out + stderr.String()
+	for _, secret := range []string{demoILertKey, demoAlertOpsKey, demoLevelSecret} {
+		if strings.Contains(testAll, secret) {
+			t.Errorf("demo output contains the secret %q", secret)
+		}
+	}
+}

@@ -1,0 +1,288 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/alertbridge/alertbridge/alertops"
+	"github.com/alertbridge/alertbridge/healthchecks"
+	"github.com/alertbridge/alertbridge/ilert"
+	"github.com/alertbridge/alertbridge/internal/delivery"
+	"github.com/alertbridge/alertbridge/internal/redact"
+	"github.com/alertbridge/alertbridge/internal/spool"
+	"github.com/alertbridge/alertbridge/level"
+)
+
+// The spool destinations of the relay. Requests are self-contained (see
+// internal/delivery), so a process sharing the queue directory may deliver them too.
+const (
+	destILert    = "ilert"
+	destAlertOps = "alertops"
+)
+
+// userAgent identifies the relay to iLert and AlertOps.
+const userAgent = "alertbridge-webhook-relay (+https://github.com/alertbridge/alertbridge)"
+
+// server is the relay: the HTTP handlers, the queue and one delivering goroutine per
+// destination. Create it with newServer, serve server.handler(), and call close when the
+// HTTP server has shut down.
+type server struct {
+	cfg     config
+	log     *slog.Logger
+	red     *redact.Redactor
+	queue   *spool.Queue
+	ilert   *destination // nil when not configured
+	alerts  *destination // AlertOps; nil when not configured
+	handler http.Handler
+
+	stop     chan struct{}      // closed by close: the goroutines make a last flush and end
+	cancel   context.CancelFunc // ends the destinations' flushes
+	wg       sync.WaitGroup     // the destinations' and enqueuers' goroutines
+	stopOnce sync.Once
+}
+
+// newServer opens the queue, builds the clients and handlers, and starts delivering
+// whatever is queued. It fails when the queue directory cannot be used.
+func newServer(cfg config, log *slog.Logger) (*server, error) {
+	q, err := spool.Open(cfg.QueueDir, spool.WithMaxAge(cfg.MaxAge))
+	if err != nil {
+		return nil, err
+	}
+	s := &server{cfg: cfg, log: log, red: redactFor(cfg), queue: q, stop: make(chan struct{})}
+	// The clients try once per flush: the queue retries, in order, with backoff.
+	sender := &delivery.Sender{}
+	if cfg.ILertKey != "" {
+		sender.ILert, err = ilert.NewClient(
+			ilert.WithBaseURL(cfg.ILertURL),
+			ilert.WithUserAgent(userAgent),
+			ilert.WithProxy(http.ProxyFromEnvironment),
+			ilert.WithRequestTimeout(cfg.SendTimeout),
+			ilert.WithRetry(ilert.RetryPolicy{MaxAttempts: 1, NoRetryOnRateLimit: true}),
+		)
+		if err != nil {
+			return nil, err
+		}
+	}
+	if cfg.AlertOpsURL != "" {
+		sender.AlertOps, err = alertops.NewClient(
+			alertops.WithUserAgent(userAgent),
+			alertops.WithProxy(http.ProxyFromEnvironment),
+			alertops.WithRequestTimeout(cfg.SendTimeout),
+			alertops.WithRetry(alertops.RetryPolicy{MaxAttempts: 1, NoRetryOnRateLimit: true}),
+		)
+		if err != nil {
+			return nil, err
+		}
+	}
+	if sender.ILert != nil {
+		s.ilert = newDestination(destILert, q, sender, log, s.red, cfg.PollInterval, cfg.MaxBackoff)
+	}
+	if sender.AlertOps != nil {
+		s.alerts = newDestination(destAlertOps, q, sender, log, s.red, cfg.PollInterval, cfg.MaxBackoff)
+	}
+	if s.handler, err = s.routes(); err != nil {
+		return nil, err
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	s.cancel = cancel
+	for _, d := range s.destinations() {
+		s.wg.Add(2)
+		go func() {
+			defer s.wg.Done()
+			d.run(ctx, s.stop)
+		}()
+		go func() {
+			defer s.wg.Done()
+			d.enq.run(s.stop)
+		}()
+	}
+	return s, nil
+}
+
+// destinations returns the configured destinations.
+func (s *server) destinations() []*destination {
+	var ds []*destination
+	for _, d := range []*destination{s.ilert, s.alerts} {
+		if d != nil {
+			ds = append(ds, d)
+		}
+	}
+	return ds
+}
+
+// routes builds the handler of every endpoint, wrapped in the request log.
+func (s *server) routes() (http.Handler, error) {
+	mux := http.NewServeMux()
+	mux.HandleFunc(healthPath, s.health)
+	if s.cfg.HealthchecksPath != "" {
+		opts := []healthchecks.HandlerOption{
+			healthchecks.WithMaxBodyBytes(s.cfg.HealthchecksMaxBody),
+			healthchecks.WithErrorHook(s.noteError),
+		}
+		if s.cfg.HealthchecksBodyStatus {
+			opts = append(opts, healthchecks.WithParseOptions(healthchecks.FallbackToBodyStatus()))
+		}
+		h, err := healthchecks.NewHandler(s.forwardHealthchecks, opts...)
+		if err != nil {
+			return nil, err
+		}
+		mux.Handle(s.cfg.HealthchecksPath, h)
+	}
+	if s.cfg.LevelPath != "" {
+		opts := []level.HandlerOption{
+			level.WithMaxBodyBytes(s.cfg.LevelMaxBody),
+			level.WithErrorHook(s.noteError),
+		}
+		if len(s.cfg.LevelSecrets) > 0 {
+			opts = append(opts, level.WithSecrets(s.cfg.LevelSecrets...))
+		}
+		h, err := level.NewHandler(s.forwardLevel, opts...)
+		if err != nil {
+			return nil, err
+		}
+		mux.Handle(s.cfg.LevelPath, h)
+	}
+	return s.logRequests(mux), nil
+}
+
+// close stops the destinations after a last flush each, waiting at most until ctx ends;
+// then it cancels the flushes still running (their requests stay queued). Call it after
+// the HTTP server has shut down, so that no webhook is being enqueued.
+func (s *server) close(ctx context.Context) error {
+	s.stopOnce.Do(func() { close(s.stop) })
+	done := make(chan struct{})
+	go func() {
+		s.wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		s.cancel()
+		return nil
+	case <-ctx.Done():
+		s.cancel()
+		<-done
+		return fmt.Errorf("last delivery cut short: %w", context.Cause(ctx))
+	}
+}
+
+// outgoing is one request for one destination, built from a webhook.
+type outgoing struct {
+	dest *destination
+	req  delivery.Request
+}
+
+// forwardHealthchecks maps a Healthchecks notification to each destination and forwards it.
+func (s *server) forwardHealthchecks(ctx context.Context, n *healthchecks.Notification) error {
+	var out []outgoing
+	if s.ilert != nil {
+		e := healthchecks.ToILert(n)
+		e.IntegrationKey = s.cfg.ILertKey
+		out = append(out, outgoing{s.ilert, delivery.ILert(e)})
+	}
+	if s.alerts != nil {
+		out = append(out, outgoing{s.alerts, delivery.AlertOps(s.cfg.AlertOpsURL, healthchecks.ToAlertOps(n))})
+	}
+	note(ctx, "source", "healthchecks", "check_status", string(n.Status), "alert_key", n.Check.Key())
+	return s.forward(ctx, out)
+}
+
+// forwardLevel maps a Level event to each destination and forwards it; events that are
+// not alerts are acknowledged and dropped (level.ErrNotAlert makes the handler say so).
+func (s *server) forwardLevel(ctx context.Context, e *level.Event) error {
+	note(ctx, "source", "level", "event", string(e.Type))
+	if !e.Type.IsAlert() {
+		note(ctx, "result", "ignored (not an alert)")
+		return level.ErrNotAlert
+	}
+	var out []outgoing
+	if s.ilert != nil {
+		ev, err := level.ToILert(e)
+		if err != nil {
+			return err
+		}
+		ev.IntegrationKey = s.cfg.ILertKey
+		out = append(out, outgoing{s.ilert, delivery.ILert(ev)})
+	}
+	if s.alerts != nil {
+		a, err := level.ToAlertOps(e)
+		if err != nil {
+			return err
+		}
+		out = append(out, outgoing{s.alerts, delivery.AlertOps(s.cfg.AlertOpsURL, a)})
+	}
+	note(ctx, "alert_key", e.AlertKey())
+	return s.forward(ctx, out)
+}
+
+// forward queues each request durably, wakes its destination and waits up to
+// cfg.DeliverWait for the results. It returns an error only when a request could not be
+// queued: the handler then answers 503 and the sender retries. Requests queued before the
+// failing one stay queued, so a retried webhook may be delivered to them twice (iLert and
+// AlertOps deduplicate on the alert key).
+func (s *server) forward(ctx context.Context, out []outgoing) error {
+	ref := newRef()
+	note(ctx, "ref", ref)
+	waits := make([]<-chan result, len(out))
+	for i, o := range out {
+		payload, err := o.req.WithRef(ref).Encode()
+		if err != nil {
+			return err
+		}
+		waits[i] = o.dest.await(ref)
+		if err := o.dest.enq.enqueue(ctx, payload); err != nil {
+			for _, p := range out[:i+1] {
+				p.dest.forget(ref)
+			}
+			note(ctx, o.dest.name, "not queued")
+			return fmt.Errorf("queue for %s: %w", o.dest.name, err)
+		}
+		o.dest.wake()
+	}
+	timer := time.NewTimer(s.cfg.DeliverWait)
+	defer timer.Stop()
+	for i, o := range out {
+		r := result{reason: o.dest.status().lastError}
+		if waits[i] != nil {
+			select {
+			case r = <-waits[i]:
+			case <-timer.C:
+				r = result{reason: "not delivered within -deliver-wait"}
+			case <-ctx.Done():
+			}
+			o.dest.forget(ref)
+		}
+		note(ctx, o.dest.name, r.String())
+	}
+	return nil
+}
+
+// noteError is the handlers' error hook: it adds the reason to the request log. The
+// handlers' messages and our own contain no secret; the redactor is a second line.
+func (s *server) noteError(r *http.Request, status int, err error) {
+	note(r.Context(), "err", s.red.String(err.Error()))
+}
+
+// healthPath is the health endpoint.
+const healthPath = "/healthz"
+
+// newRef returns a reference for one webhook: 16 hex digits, unique enough to tell the
+// webhooks of one process apart in its logs and waiters.
+func newRef() string {
+	return fmt.Sprintf("%016x", rand.Uint64())
+}
+
+// trimPath keeps logged paths short.
+func trimPath(p string) string {
+	if len(p) > 64 {
+		return p[:64] + "…"
+	}
+	return strings.ToValidUTF8(p, "?")
+}
