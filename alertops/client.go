@@ -1,0 +1,119 @@
+package alertops
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/alertbridge/alertbridge/internal/httpx"
+)
+
+// Client sends alerts to AlertOps inbound integrations. Create it with [NewClient]; it is
+// immutable and safe for concurrent use. It holds no secret: the webhook URL, which
+// carries the account key, is passed to each [Client.Send].
+type Client struct {
+	userAgent string
+	caller    httpx.Caller     // copied per call, with the call's redactor
+	now       func() time.Time // fills a zero Timestamp
+}
+
+// NewClient returns a Client configured by opts. Without options it sends through its own
+// pooled HTTP client (30 s timeout, no redirects followed, no proxy) with the default
+// [RetryPolicy]. It never reads the environment.
+//
+// Production callers should still bound every call with a context deadline: Checkmk, for
+// one, kills a notification script after 60 s.
+func NewClient(opts ...Option) (*Client, error) {
+	s := settings{userAgent: DefaultUserAgent}
+	var errs []error
+	for _, opt := range opts {
+		if opt == nil {
+			continue
+		}
+		if err := opt(&s); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if s.doer != nil && (s.proxy != nil || s.tlsConfig != nil) {
+		errs = append(errs, errors.New("WithProxy and WithTLSConfig configure the default client; they cannot be combined with WithHTTPClient"))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("alertops: new client: %w", err)
+	}
+	doer := s.doer
+	if doer == nil {
+		rt := httpx.NewTransport(httpx.TransportOptions{Proxy: s.proxy, TLSConfig: s.tlsConfig})
+		doer = httpx.NewClient(rt, s.requestTimeout)
+	}
+	policy := s.retry.internal()
+	policy.AttemptTimeout = s.requestTimeout
+	return &Client{
+		userAgent: s.userAgent,
+		caller:    httpx.Caller{Doer: doer, Policy: policy},
+		now:       time.Now,
+	}, nil
+}
+
+// Send posts the alert to an AlertOps inbound integration's webhook URL, typically
+// https://notify.alertops.com/POSTAlert/<key>/<integration>.
+//
+// It checks the URL ([ValidateWebhookURL]: the error wraps [ErrInvalidWebhookURL]), fills
+// a zero Timestamp with the current time, validates the alert ([Alert.Validate]: the
+// error wraps [ErrInvalidAlert]) and encodes it once ([Alert.MarshalJSON]); nothing is
+// sent when any of that fails. It then POSTs the body as application/json with retries as
+// the client's [RetryPolicy] and ctx allow, the full body every time.
+//
+// A 2xx answer is success whatever its body. Any other answer is returned as an
+// *[APIError]: 408, 429 and 5xx are retryable ([IsRetryable]), everything else permanent
+// ([IsPermanent]; 401 and 403 mean an invalid URL or a disabled integration). Failures
+// without an answer are classified too: network errors and timeouts are retryable,
+// certificate errors permanent, an ended context retryable (the error wraps ctx.Err()).
+//
+// The webhook URL's key never appears in an error: URLs are shown as [RedactWebhookURL]
+// shows them, and the key is replaced wherever else it turns up.
+func (c *Client) Send(ctx context.Context, webhookURL string, a Alert) (*Response, error) {
+	const op = "send alert"
+	hook, err := parseWebhook(webhookURL)
+	if err != nil {
+		return nil, err
+	}
+	if a.Timestamp.IsZero() {
+		a.Timestamp = c.now()
+	}
+	a.Timestamp = a.Timestamp.UTC().Truncate(time.Second)
+	if err := a.Validate(); err != nil {
+		return nil, hook.redactor.Error(err)
+	}
+	body, err := a.MarshalJSON()
+	if err != nil {
+		return nil, permanent(hook.redactor.Error(err))
+	}
+	caller := c.caller
+	caller.Redactor = hook.redactor
+	res, err := caller.Do(ctx, func(ctx context.Context) (*http.Request, error) {
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, hook.url, bytes.NewReader(body))
+		if err != nil {
+			return nil, err
+		}
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("User-Agent", c.userAgent)
+		return req, nil
+	}, classifyStatus)
+	if err != nil {
+		return nil, fmt.Errorf("alertops: %s: %w", op, err)
+	}
+	if res.Class != httpx.ClassSuccess {
+		return nil, newAPIError(op, http.MethodPost, hook.display, res, hook.redactor)
+	}
+	b, cut := cleanBody(res.Body, hook.redactor)
+	return &Response{
+		StatusCode:    res.StatusCode,
+		Body:          b,
+		BodyTruncated: res.BodyTruncated || cut,
+		Attempts:      res.Attempts,
+		Timestamp:     a.Timestamp,
+	}, nil
+}
