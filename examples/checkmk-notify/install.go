@@ -26,7 +26,7 @@ func wrapperScript(title, binary string) string {
 		"exec " + shellQuote(binary) + " \"$@\"\n"
 }
 
-// shellQuote quotes s for sh: single quotes, with each ' written as '\''.
+// shellQuote quotes s for sh: single quotes, with each ' written as '\”.
 func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
@@ -134,4 +134,3 @@ func writeAtomic(dir, name string, data []byte) error {
 	}
 	return nil
 }
-

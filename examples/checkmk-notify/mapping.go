@@ -12,7 +12,7 @@ import (
 // built-in method sends it, without secrets. A priority given as a script parameter is
 // passed on the way the built-in form passes it.
 func checkmkContext(n *checkmk.Notification, t target) map[string]string {
-	ctx, _ := ilert.ScrubCheckmkContext(t.key, n.Raw()) // TODO(mapping): n.ContextWithoutSecrets()
+	ctx := n.ContextWithoutSecrets()
 	if t.priority != "" {
 		if _, ok := ctx["PARAMETER_ILERT_PRIORITY"]; !ok {
 			ctx["PARAMETER_ILERT_PRIORITY"] = string(t.priority)
@@ -24,8 +24,7 @@ func checkmkContext(n *checkmk.Notification, t target) map[string]string {
 // ilertEvent maps a notification to an Events API event (without its key, which the
 // request carries). ok is false for types iLert does not take.
 func ilertEvent(n *checkmk.Notification, t target) (ilert.Event, bool) {
-	// TODO(mapping): checkmk.ToILert
-	return ilert.Event{}, false
+	return checkmk.ToILert(n, checkmk.ILertOptions{Priority: t.priority, URLPrefix: t.urlPrefix})
 }
 
 // alertOpsAlert maps a notification to an AlertOps alert; AlertOps takes every type.

@@ -25,14 +25,14 @@ import (
 type outcome int
 
 const (
-	sent       outcome = iota // delivered
-	benign                    // nothing to do (an alert that is no longer open)
-	ignored                   // not sent: the destination does not take this type
-	queued                    // waits in the queue for a later run or flush
-	busy                      // queued; another run holds the destination and delivers it
-	rejected                  // refused for good; moved to failed/
-	failed                    // temporary failure that could not be queued
-	dryRun                    // printed, not sent
+	sent     outcome = iota // delivered
+	benign                  // nothing to do (an alert that is no longer open)
+	ignored                 // not sent: the destination does not take this type
+	queued                  // waits in the queue for a later run or flush
+	busy                    // queued; another run holds the destination and delivers it
+	rejected                // refused for good; moved to failed/
+	failed                  // temporary failure that could not be queued
+	dryRun                  // printed, not sent
 )
 
 // exitCode is the exit code an outcome calls for.
