@@ -263,6 +263,9 @@ func (r *notifyRun) deliverQueued(ctx context.Context, q *spool.Queue, s *sender
 			it.state, it.detail = queued, why
 			if it.res.reason != "" && it.res.outcome == failed {
 				it.detail = it.res.reason
+				if !res.HeldUntil.IsZero() {
+					it.detail += ", held until " + res.HeldUntil.Local().Format("15:04:05")
+				}
 			}
 		}
 		it.done = true
