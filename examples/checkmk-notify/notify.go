@@ -8,6 +8,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/alertbridge/alertbridge/alertops"
 	"github.com/alertbridge/alertbridge/checkmk"
 	"github.com/alertbridge/alertbridge/internal/redact"
 	"github.com/alertbridge/alertbridge/internal/spool"
@@ -519,6 +520,10 @@ func printRequest(log *logger, display string, req request) {
 	case kindAlertOps:
 		u = req.WebhookURL
 	}
-	log.printf("%s: would send %s (%s %s)", display, req.Label, method, red.RawURL(u))
+	shown := red.RawURL(u)
+	if req.Kind == kindAlertOps {
+		shown = alertops.RedactWebhookURL(u)
+	}
+	log.printf("%s: would send %s (%s %s)", display, req.Label, method, shown)
 	log.raw(red.String(indentJSON(req.Body)) + "\n")
 }
