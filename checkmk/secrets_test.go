@@ -202,6 +202,7 @@ func TestContextWithoutSecretsFixtures(t *testing.T) {
 			if ev, ok := ToILert(n, ILertOptions{}); ok {
 				outputs["ToILert"] = ev
 			}
+			outputs["ToAlertOps"] = ToAlertOps(n, AlertOpsOptions{})
 			for what, v := range outputs {
 				body, err := json.Marshal(v)
 				if err != nil {
