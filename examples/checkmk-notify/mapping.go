@@ -29,11 +29,5 @@ func ilertEvent(n *checkmk.Notification, t target) (ilert.Event, bool) {
 
 // alertOpsAlert maps a notification to an AlertOps alert; AlertOps takes every type.
 func alertOpsAlert(n *checkmk.Notification, t target, now func() time.Time) alertops.Alert {
-	// TODO(mapping): checkmk.ToAlertOps
-	ts := n.Time
-	if ts.IsZero() {
-		ts = now()
-	}
-	return alertops.Alert{EventKey: n.Host.Name, Source: alertops.SourceCheckmk, Host: n.Host.Name,
-		NotificationType: string(n.Type), Severity: alertops.SeverityForState(string(n.Host.State)), Timestamp: ts}
+	return checkmk.ToAlertOps(n, checkmk.AlertOpsOptions{Now: now(), URLPrefix: t.urlPrefix})
 }
