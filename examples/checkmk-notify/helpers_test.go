@@ -94,7 +94,7 @@ type harness struct {
 	spool    string
 }
 
-func newHarness(t *testing.T, opts ...ilerttest.Option) *harness {
+func newHarness(t testing.TB, opts ...ilerttest.Option) *harness {
 	t.Helper()
 	return &harness{
 		ilert:    ilerttest.NewServer(t, opts...),
@@ -215,3 +215,6 @@ func readFixture(t testing.TB, name string) string {
 	}
 	return string(b)
 }
+
+// newBenchHarness is newHarness for benchmarks.
+func newBenchHarness(b *testing.B) *harness { return newHarness(b) }
