@@ -345,13 +345,18 @@ func parseDuration(v string) (time.Duration, error) {
 	return d, nil
 }
 
-// safeValue quotes a value for an error message only when it is short and plainly not a
-// secret (a mode or priority word); anything else is left out.
+// safeValue quotes a value for an error message only when it is a short word of letters
+// (a mistyped mode or priority), which cannot be a key; anything else is left out.
 func safeValue(v string) string {
-	if len(v) <= 12 && !strings.ContainsAny(v, "/:@") {
-		return strconv.Quote(v)
+	if len(v) > 12 || v == "" {
+		return "(value not shown)"
 	}
-	return "(value not shown)"
+	for _, r := range v {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '_') {
+			return "(value not shown)"
+		}
+	}
+	return strconv.Quote(v)
 }
 
 // defaultSpoolDir is the queue of the site, or a private directory outside a site.
