@@ -33,6 +33,8 @@ const (
 	kindILertCheckmk kind = "ilert-checkmk"
 	// kindILertEvents: our mapping to iLert's Events API (alert source type API).
 	kindILertEvents kind = "ilert-events"
+	// kindILertNagios: iLert's 1.x plug-in's XML (alert source type Nagios / Icinga).
+	kindILertNagios kind = "ilert-nagios"
 	// kindAlertOps: our mapping to an AlertOps inbound integration.
 	kindAlertOps kind = "alertops"
 )
@@ -119,7 +121,8 @@ func configure(ctx context.Context, n *checkmk.Notification, env *environment) (
 	var (
 		ilertKeys    []string
 		alertopsURLs []string
-		mode         = kindILertCheckmk
+		mode         kind // "" until set: checkmk, or nagios for a bare 1.x key
+		bareKey      bool
 		proxy        checkmk.Proxy
 		ignoreSSL    = p.IgnoreSSL()
 		priority     ilert.Priority
@@ -160,6 +163,7 @@ func configure(ctx context.Context, n *checkmk.Notification, env *environment) (
 		if !hasValue {
 			if i == 0 && item != "" {
 				ilertKeys = append(ilertKeys, strings.TrimSpace(item))
+				bareKey = true
 				continue
 			}
 			return c, configErrorf("script parameter %d is not of the form name=value", i+1)
@@ -179,8 +183,10 @@ func configure(ctx context.Context, n *checkmk.Notification, env *environment) (
 				mode = kindILertCheckmk
 			case "events":
 				mode = kindILertEvents
+			case "nagios":
+				mode = kindILertNagios
 			default:
-				return c, configErrorf("ilert_mode=%s: use checkmk or events", safeValue(value))
+				return c, configErrorf("ilert_mode=%s: use checkmk, events or nagios", safeValue(value))
 			}
 		case "ilert_priority":
 			priority = ilert.Priority(strings.ToUpper(value))
@@ -222,6 +228,12 @@ func configure(ctx context.Context, n *checkmk.Notification, env *environment) (
 
 	if len(ilertKeys) == 0 && len(alertopsURLs) == 0 {
 		return c, configErrorf("%s", noDestinationHelp)
+	}
+	if mode == "" {
+		mode = kindILertCheckmk
+		if bareKey {
+			mode = kindILertNagios // the 1.x plug-in's alert sources are of type Nagios / Icinga
+		}
 	}
 	proxySetting := ""
 	switch proxy.Mode() {

@@ -4,7 +4,8 @@
 //
 // It replaces three plug-ins without changing the rules that use them: Checkmk's built-in
 // iLert method (install the wrapper under the name "ilert"), iLert's 1.x Nagios/Checkmk
-// plug-in (a bare API key as the first script parameter; no cron job needed) and the
+// plug-in (a bare API key as the first script parameter, sent as the 1.x XML to the same
+// Nagios / Icinga alert source; no cron job needed) and the
 // AlertOps plug-in (name "alertops"). It reads the rule parameters of each of them in the
 // encodings of Checkmk 2.0 to 2.4, including API keys from the site's password store, and
 // its own custom-script parameters (ilert=<key>, alertops=<webhook URL>, ...).

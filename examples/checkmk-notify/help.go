@@ -33,8 +33,9 @@ Install:
   --name ilert     overrides Checkmk's built-in iLert method: iLert rules keep working
   --name alertops  replaces the AlertOps plug-in's script: AlertOps rules keep working
   --name NAME      any other name: a new method for the custom-script parameters below
-  iLert 1.x users: put the wrapper where ilert_check_mk.sh was (or use the method it
-  installs), keep the API key as the rule's first parameter, and remove the 1.x cron job.
+  iLert 1.x users: install with --name ilert_check_mk.sh --force (the 1.x script's name, so the
+  rules keep their method), keep the API key as the rule's only parameter (it is sent to
+  the same Nagios / Icinga alert source), and remove the 1.x cron job.
 
 Where it sends (rule parameters; several destinations at once are fine):
   iLert form (built-in method)  PARAMETER_ILERT_API_KEY in the form of any Checkmk
@@ -49,7 +50,9 @@ Where it sends (rule parameters; several destinations at once are fine):
                        (may be repeated)
     ilert_mode=MODE    checkmk (default): the context to iLert's Checkmk endpoint, as the
                        built-in method sends it, for alert sources of type Checkmk;
-                       events: alertbridge's mapping to the Events API, for type API
+                       events: alertbridge's mapping to the Events API, for type API;
+                       nagios: the XML of iLert's 1.x plug-in, for type Nagios / Icinga
+                       (the default when the first parameter is a bare API key)
     ilert_priority=P   HIGH or LOW: overrides the alert source's priority
     url_prefix=URL     https://HOST/SITE/ for links to Checkmk in events and AlertOps alerts
     spool=on|off       queue what cannot be sent now (default on)
@@ -59,7 +62,7 @@ Where it sends (rule parameters; several destinations at once are fine):
     proxy=P            FROM_ENVIRONMENT (default), NO_PROXY, or http://[user:pw@]host:port
     timeout=D          time limit of one HTTP request (default 10s)
     budget=D           time limit of the run (default 30s)
-  A single first parameter without "=" is an iLert API key (iLert 1.x: $NOTIFY_PARAMETER_1).
+  A first parameter without "=" is an iLert API key sent in nagios mode (iLert 1.x).
   An unknown name is a configuration error. Values are never printed.
   Without PARAMETER_PROXY_URL or proxy=, HTTPS_PROXY/HTTP_PROXY/NO_PROXY apply.
 

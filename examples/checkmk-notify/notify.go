@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -517,6 +518,8 @@ func printRequest(log *logger, display string, req request) {
 		u = req.BaseURL + "/api/v1/events/checkmk-ext/" + req.Key
 	case kindILertEvents:
 		u = req.BaseURL + "/api/events"
+	case kindILertNagios:
+		u = req.BaseURL + nagiosPath
 	case kindAlertOps:
 		u = req.WebhookURL
 	}
@@ -525,5 +528,12 @@ func printRequest(log *logger, display string, req request) {
 		shown = alertops.RedactWebhookURL(u)
 	}
 	log.printf("%s: would send %s (%s %s)", display, req.Label, method, shown)
+	if req.Kind == kindILertNagios {
+		var entries map[string]string
+		if json.Unmarshal(req.Body, &entries) == nil {
+			log.raw("    " + red.String(string(nagiosXML(redact.Placeholder, entries))) + "\n")
+			return
+		}
+	}
 	log.raw(red.String(indentJSON(req.Body)) + "\n")
 }

@@ -109,7 +109,7 @@ func TestConfiguration(t *testing.T) {
 		wantOut    []string
 		notOut     []string
 	}{
-		{name: "bare first parameter is the iLert key (1.x)", params: []string{fixtureILertKey},
+		{name: "ilert_mode=checkmk", params: []string{"ilert=" + fixtureILertKey, "ilert_mode=checkmk", "ilert_priority=low"},
 			wantILert: 1, wantOut: []string{"iLert: sent (202"}},
 		{name: "events mode", params: []string{"ilert=" + fixtureILertKey, "ilert_mode=events", "ilert_priority=LOW"},
 			wantEvents: 1, wantOut: []string{"iLert: sent (202"}},

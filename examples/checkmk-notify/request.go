@@ -43,7 +43,7 @@ func decodeRequest(b []byte) (request, error) {
 		return r, fmt.Errorf("queued request has unknown format version %d", r.V)
 	}
 	switch r.Kind {
-	case kindILertCheckmk, kindILertEvents:
+	case kindILertCheckmk, kindILertEvents, kindILertNagios:
 		if r.Key == "" || r.BaseURL == "" {
 			return r, errors.New("queued iLert request lacks its key or base URL")
 		}
@@ -88,6 +88,11 @@ func buildRequest(n *checkmk.Notification, t target, now func() time.Time) (req 
 			return req, true, nil
 		}
 		body = checkmkContext(n, t)
+	case kindILertNagios:
+		if !ilertAccepts(n.Type) {
+			return req, true, nil
+		}
+		body = nagiosEntries(n)
 	case kindILertEvents:
 		ev, ok := ilertEvent(n, t)
 		if !ok {

@@ -187,6 +187,8 @@ func (s *sender) send(ctx context.Context, r request) result {
 				status = res.StatusCode
 			}
 		}
+	case kindILertNagios:
+		return s.sendNagios(ctx, r, red)
 	case kindAlertOps:
 		var c *alertops.Client
 		if c, err = s.alertOpsClient(r.target()); err == nil {
