@@ -302,7 +302,7 @@ func resolvePassword(ctx context.Context, p checkmk.Parameters, key string, n *c
 		if root == "" {
 			return "", configErrorf("PARAMETER_%s refers to the password store, but OMD_ROOT is not set", key)
 		}
-		store = checkmk.NewPasswordStore(root)
+		store = env.passwordStore(root)
 	}
 	secret, err := pw.Resolve(ctx, store)
 	if err != nil {
@@ -384,4 +384,18 @@ func defaultSpoolDir(env *environment) string {
 		tmp = "/tmp"
 	}
 	return filepath.Join(tmp, fmt.Sprintf("alertbridge-%d", os.Getuid()), "spool")
+}
+
+// passwordStore returns the site's password store, one per run and site: a store decrypts
+// its file once (deliberately slow key derivation), and a bulk may need it many times.
+func (env *environment) passwordStore(root string) *checkmk.PasswordStore {
+	if env.stores == nil {
+		env.stores = map[string]*checkmk.PasswordStore{}
+	}
+	if s, ok := env.stores[root]; ok {
+		return s
+	}
+	s := checkmk.NewPasswordStore(root)
+	env.stores[root] = s
+	return s
 }

@@ -8,6 +8,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/alertbridge/alertbridge/checkmk"
 )
 
 // Defaults of the time limits. Checkmk kills a notification script after 60 s (and then
@@ -42,6 +44,8 @@ type environment struct {
 	stdout, stderr io.Writer
 	getenv         func(string) string
 	environ        []string
+
+	stores map[string]*checkmk.PasswordStore // password stores read in this run, by site root
 }
 
 // options are the command-line flags of every mode.
