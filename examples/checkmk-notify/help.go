@@ -1,7 +1,7 @@
 package main
 
 const usageText = `usage:
-  checkmk-notify [flags]            one notification from NOTIFY_* variables (as Checkmk runs it)
+  checkmk-notify [flags]            one notification from NOTIFY_* variables (as Checkmk)
   checkmk-notify --bulk [flags]     a bulk notification from standard input
   checkmk-notify flush [flags]      deliver what is queued (cron or by hand)
   checkmk-notify demo               try it on loopback: no account, no network
@@ -22,8 +22,8 @@ Flags (before or after the mode word):
   --syslog          also log to the system log
   --timeout D       time limit of one HTTP request (default 10s)
   --budget D        time limit of the whole run (default 30s; Checkmk kills at 60s)
-  --spool-dir DIR   the queue (flush; default: see Queue)
-  --max-age D       flush: move requests older than D to failed/ (default 168h)
+  --spool-dir DIR   the queue (default: see Queue; the spool_dir parameter wins)
+  --max-age D       move requests older than D to failed/ (default 168h; max_age wins)
   install: --dir DIR (default $OMD_ROOT/local/share/check_mk/notifications),
            --name NAME (default alertbridge), --title TITLE, --force
 
@@ -33,15 +33,16 @@ Install:
   --name ilert     overrides Checkmk's built-in iLert method: iLert rules keep working
   --name alertops  replaces the AlertOps plug-in's script: AlertOps rules keep working
   --name NAME      any other name: a new method for the custom-script parameters below
-  iLert 1.x users: install with --name ilert_check_mk.sh --force (the 1.x script's name, so the
-  rules keep their method), keep the API key as the rule's only parameter (it is sent to
-  the same Nagios / Icinga alert source), and remove the 1.x cron job.
+  iLert 1.x users: install with --name ilert_check_mk.sh --force (the 1.x script's
+  name, so the rules keep their method), keep the API key as the rule's only parameter
+  (it goes to the same Nagios / Icinga alert source), and remove the 1.x cron job.
 
 Where it sends (rule parameters; several destinations at once are fine):
   iLert form (built-in method)  PARAMETER_ILERT_API_KEY in the form of any Checkmk
                                 version 2.0-2.4, explicit or from the password store;
                                 PARAMETER_ILERT_PRIORITY, _SUMMARY_HOST, _SUMMARY_SERVICE,
-                                PARAMETER_IGNORE_SSL, PARAMETER_PROXY_URL, PARAMETER_URL_PREFIX*
+                                PARAMETER_IGNORE_SSL, PARAMETER_PROXY_URL,
+                                PARAMETER_URL_PREFIX*
   AlertOps form                 PARAMETER_ALERTOPS_WEBHOOK_URL, PARAMETER_IGNORE_SSL,
                                 PARAMETER_PROXY_URL
   Custom script parameters      one name=value per parameter:
@@ -63,6 +64,8 @@ Where it sends (rule parameters; several destinations at once are fine):
     timeout=D          time limit of one HTTP request (default 10s)
     budget=D           time limit of the run (default 30s)
   A first parameter without "=" is an iLert API key sent in nagios mode (iLert 1.x).
+  In a bulk, spool, spool_dir, max_age, timeout and budget of the first notification
+  apply to the whole run.
   An unknown name is a configuration error. Values are never printed.
   Without PARAMETER_PROXY_URL or proxy=, HTTPS_PROXY/HTTP_PROXY/NO_PROXY apply.
 

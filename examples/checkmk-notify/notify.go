@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"cmp"
 	"slices"
 	"time"
 
@@ -114,12 +115,9 @@ func runNotify(o options, env *environment, log *logger) int {
 
 	var q *spool.Queue
 	if settings.spool {
-		dir := settings.spoolDir
-		if dir == "" {
-			dir = defaultSpoolDir(env)
-		}
+		dir := cmp.Or(settings.spoolDir, o.spoolDir, defaultSpoolDir(env))
 		var err error
-		if q, err = openQueue(dir, settings.maxAge); err != nil {
+		if q, err = openQueue(dir, cmp.Or(settings.maxAge, o.maxAge)); err != nil {
 			log.warnf("queue unavailable, sending without it: %v", err)
 		}
 	}
