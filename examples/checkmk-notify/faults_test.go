@@ -371,3 +371,48 @@ func TestConcurrentRuns(t *testing.T) {
 		t.Errorf("%d requests left queued", got)
 	}
 }
+
+// TestBudget: when the run's time budget ends while a destination hangs, every request is
+// still queued (none lost), the run ends with exit 0, and a later flush delivers them.
+func TestBudget(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.ilert.FailNext(1, ilerttest.Failure{Status: 500, Delay: 10 * time.Second})
+	env := append(h.env(t, "service-crit-problem.env"), "NOTIFY_PARAMETER_3=budget=1s")
+	r := runBinary(t, env, "")
+	if r.code != exitOK {
+		t.Fatalf("exit %d, want 0; output:\n%s", r.code, r.out)
+	}
+	want := []string{
+		"iLert: queued (no answer within the time limit; time budget of the run used up; 1 waiting, retried on the next run or by flush)",
+		"AlertOps: queued (time budget of the run used up; 1 waiting, retried on the next run or by flush)",
+	}
+	if got := r.lastLines(2); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("last lines:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if r := runBinary(t, h.baseEnv(), "", "flush"); r.code != exitOK {
+		t.Fatalf("flush: exit %d; output:\n%s", r.code, r.out)
+	}
+	if len(h.ilert.CheckmkEvents()) != 1 || len(h.alertops.Alerts()) != 1 {
+		t.Errorf("after the flush: %d iLert events, %d AlertOps alerts; want 1 each", len(h.ilert.CheckmkEvents()), len(h.alertops.Alerts()))
+	}
+}
+
+// TestProxyCredentials: a proxy URL's password never shows, even when the proxy fails.
+func TestProxyCredentials(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closed.Close() // nothing listens there any more
+	const password = "pr0xyPassw0rd"
+	proxy := "http://alice:" + password + "@" + strings.TrimPrefix(closed.URL, "http://")
+	env := append(h.env(t, "host-down-problem.env", envILertURL+"=http://api.ilert.invalid"),
+		"NOTIFY_PARAMETER_3=proxy="+proxy, "NOTIFY_PARAMETER_4=spool=off")
+	for _, args := range [][]string{nil, {"--dry-run"}} {
+		r := runBinary(t, env, "", args...)
+		testutil.AssertNoSecret(t, "output", r.out, password, "alice:")
+		if args == nil && (r.code != exitTemporary || !strings.Contains(r.out, "iLert: not sent (")) {
+			t.Errorf("exit %d, want 1; output:\n%s", r.code, r.out)
+		}
+	}
+}

@@ -34,6 +34,8 @@ type destination struct {
 	t       target
 	items   []*item
 	waiting int // requests queued for it when the run ended
+
+	enqueueErr error // why requests could not be queued, if so
 }
 
 // notifyRun is one notification run: a single notification or a bulk.
@@ -126,10 +128,15 @@ func runNotify(o options, env *environment, log *logger) int {
 		retry = queuedRetry
 	}
 	s := newSender(timeout, retry)
-	for _, d := range r.dests {
-		if q != nil {
-			r.deliverQueued(ctx, q, s, d)
-		} else {
+	if q != nil {
+		for _, d := range r.dests {
+			r.enqueue(q, d)
+		}
+		for _, d := range r.dests {
+			r.flushOwn(ctx, q, s, d)
+		}
+	} else {
+		for _, d := range r.dests {
 			r.deliverDirect(ctx, s, d, settings.spool)
 		}
 	}
@@ -213,31 +220,53 @@ func (t target) displayBase() string {
 	return "AlertOps"
 }
 
-// deliverQueued enqueues the destination's requests, then flushes the destination, so that
-// no request overtakes an older one queued by an earlier run.
-func (r *notifyRun) deliverQueued(ctx context.Context, q *spool.Queue, s *sender, d *destination) {
-	own := map[spool.ID]*item{}
-	var enqueueFailed error
+// enqueueTimeout bounds the wait for a destination's enqueue lock. Queueing does not
+// depend on the run's time budget: a notification is made durable even when the budget is
+// used up.
+const enqueueTimeout = 10 * time.Second
+
+// enqueue queues the destination's requests. A request that cannot be queued is left for
+// flushOwn to send directly.
+func (r *notifyRun) enqueue(q *spool.Queue, d *destination) {
+	ctx, cancel := context.WithTimeout(context.Background(), enqueueTimeout)
+	defer cancel()
 	for _, it := range d.items {
 		if it.done {
 			continue
 		}
-		if enqueueFailed == nil {
-			id, err := q.Enqueue(ctx, d.name, mustPayload(it.req))
-			if err == nil {
-				it.id = id
-				own[id] = it
-				continue
-			}
-			enqueueFailed = err
+		id, err := q.Enqueue(ctx, d.name, mustPayload(it.req))
+		if err != nil {
+			d.enqueueErr = err
 			r.log.warnf("%s: cannot queue (%v); sending directly", d.display, err)
+			return
+		}
+		it.id = id
+	}
+}
+
+// flushOwn flushes a destination after its requests were queued, so that no request
+// overtakes an older one queued by an earlier run, and records what became of this run's
+// requests.
+func (r *notifyRun) flushOwn(ctx context.Context, q *spool.Queue, s *sender, d *destination) {
+	own := map[spool.ID]*item{}
+	for _, it := range d.items {
+		if it.id != "" {
+			own[it.id] = it
 		}
 	}
-	res, err := q.Flush(ctx, d.name, deliverFunc(s, r.log, d.display, own))
-	if err != nil && ctx.Err() == nil {
-		r.log.warnf("%s: queue: %v", d.display, err)
+	var (
+		res spool.FlushResult
+		err error
+	)
+	if ctx.Err() == nil {
+		res, err = q.Flush(ctx, d.name, deliverFunc(s, r.log, d.display, own))
+		if err != nil && ctx.Err() == nil {
+			r.log.warnf("%s: queue: %v", d.display, err)
+		}
+		d.waiting = res.Remaining
+	} else {
+		d.waiting, _ = q.Len(d.name)
 	}
-	d.waiting = res.Remaining
 	why := ""
 	switch {
 	case ctx.Err() != nil:
@@ -246,29 +275,31 @@ func (r *notifyRun) deliverQueued(ctx context.Context, q *spool.Queue, s *sender
 		why = "rate limited, held until " + res.HeldUntil.Local().Format("15:04:05")
 	case res.Status == spool.StatusStopped && res.Err != nil:
 		why = res.Err.Error()
-		if !res.HeldUntil.IsZero() {
-			why += ", held until " + res.HeldUntil.Local().Format("15:04:05")
-		}
 	case err != nil:
 		why = "queue error"
+	}
+	if !res.HeldUntil.IsZero() && res.Status != spool.StatusHeld {
+		why += ", held until " + res.HeldUntil.Local().Format("15:04:05")
 	}
 	for _, it := range d.items {
 		if it.done || it.id == "" {
 			continue
 		}
-		switch {
-		case res.Status == spool.StatusBusy:
+		it.done = true
+		if res.Status == spool.StatusBusy {
 			it.state, it.detail = busy, "another run is delivering"
-		default:
-			it.state, it.detail = queued, why
-			if it.res.reason != "" && it.res.outcome == failed {
-				it.detail = it.res.reason
-				if !res.HeldUntil.IsZero() {
-					it.detail += ", held until " + res.HeldUntil.Local().Format("15:04:05")
-				}
+			continue
+		}
+		it.state, it.detail = queued, why
+		if it.res.outcome == failed && it.res.reason != "" {
+			// This run tried it: say what the destination answered.
+			it.detail = it.res.reason
+			if ctx.Err() != nil {
+				it.detail += "; time budget of the run used up"
+			} else if !res.HeldUntil.IsZero() {
+				it.detail += ", held until " + res.HeldUntil.Local().Format("15:04:05")
 			}
 		}
-		it.done = true
 	}
 	// Requests that could not be queued: send them directly, unless the destination is
 	// stopped (they would overtake the queued ones).
@@ -276,8 +307,8 @@ func (r *notifyRun) deliverQueued(ctx context.Context, q *spool.Queue, s *sender
 		if it.done {
 			continue
 		}
-		if res.Status != spool.StatusDone {
-			it.done, it.state, it.detail = true, failed, fmt.Sprintf("not queued (%v) and the destination is not reachable", enqueueFailed)
+		if res.Status != spool.StatusDone || ctx.Err() != nil {
+			it.done, it.state, it.detail = true, failed, fmt.Sprintf("could not be queued (%v), and the destination is not reachable now", d.enqueueErr)
 			continue
 		}
 		it.res = s.send(ctx, it.req)
