@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -41,6 +42,9 @@ func decodeRequest(b []byte) (request, error) {
 	}
 	if r.V != requestVersion {
 		return r, fmt.Errorf("queued request has unknown format version %d", r.V)
+	}
+	if b := bytes.TrimSpace(r.Body); len(b) == 0 || bytes.Equal(b, []byte("null")) {
+		return r, errors.New("queued request has no body")
 	}
 	switch r.Kind {
 	case kindILertCheckmk, kindILertEvents, kindILertNagios:
