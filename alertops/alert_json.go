@@ -279,8 +279,6 @@ func (a *Alert) decodeField(k string, raw json.RawMessage) error {
 		s = &a.Service
 	case keyState:
 		s = &a.State
-	case keySeverity:
-		return json.Unmarshal(raw, &a.Severity)
 	case keyNotificationType:
 		s = &a.NotificationType
 	case keySummary:
@@ -290,14 +288,11 @@ func (a *Alert) decodeField(k string, raw json.RawMessage) error {
 	case keyResolved:
 		return json.Unmarshal(raw, &a.Resolved)
 	case keyTimestamp:
-		var v *string
-		if err := json.Unmarshal(raw, &v); err != nil {
+		var v string
+		if err := decodeString(raw, &v); err != nil || v == "" {
 			return err
 		}
-		if v == nil {
-			return nil
-		}
-		t, err := ParseTimestamp(*v)
+		t, err := ParseTimestamp(v)
 		if err != nil {
 			return err
 		}
@@ -307,6 +302,8 @@ func (a *Alert) decodeField(k string, raw json.RawMessage) error {
 		s = &a.DetailsURL
 	case keyLongMessage:
 		s = &a.LongMessage
+	case keySeverity:
+		return decodeString(raw, (*string)(&a.Severity))
 	default:
 		dec := json.NewDecoder(bytes.NewReader(raw))
 		dec.UseNumber()
@@ -320,7 +317,30 @@ func (a *Alert) decodeField(k string, raw json.RawMessage) error {
 		a.Extra[k] = v
 		return nil
 	}
+	return decodeString(raw, s)
+}
+
+// decodeString decodes a JSON string or null (leaving *s alone) into *s. Strings without
+// escapes, the common case, are taken as they are; the rest go through encoding/json.
+func decodeString(raw json.RawMessage, s *string) error {
+	if n := len(raw); n >= 2 && raw[0] == '"' && raw[n-1] == '"' {
+		inner := raw[1 : n-1]
+		if bytes.IndexByte(inner, '\\') < 0 && bytes.IndexByte(inner, '"') < 0 && utf8.Valid(inner) && !hasControl(inner) {
+			*s = string(inner)
+			return nil
+		}
+	}
 	return json.Unmarshal(raw, s)
+}
+
+// hasControl reports whether b contains a byte below 0x20, which JSON strings must escape.
+func hasControl(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 {
+			return true
+		}
+	}
+	return false
 }
 
 // timestampLayouts are the ISO 8601 forms ParseTimestamp accepts, most likely first.

@@ -106,13 +106,13 @@ func (c *Client) Send(ctx context.Context, webhookURL string, a Alert) (*Respons
 		return nil, fmt.Errorf("alertops: %s: %w", op, err)
 	}
 	if res.Class != httpx.ClassSuccess {
-		return nil, newAPIError(op, http.MethodPost, hook.display, res, hook.redactor)
+		return nil, newAPIError(op, http.MethodPost, res, hook)
 	}
-	b, cut := cleanBody(res.Body, hook.redactor)
+	b, cut := cleanBody(res, hook)
 	return &Response{
 		StatusCode:    res.StatusCode,
 		Body:          b,
-		BodyTruncated: res.BodyTruncated || cut,
+		BodyTruncated: cut,
 		Attempts:      res.Attempts,
 		Timestamp:     a.Timestamp,
 	}, nil

@@ -742,3 +742,45 @@ func TestConcurrentSends(t *testing.T) {
 		t.Errorf("%d alerts received, want 8", n)
 	}
 }
+
+// TestKeyAcrossTheBodyLimit puts the key across the points where the body is cut (what is
+// kept) and where reading stopped (what was seen): no prefix of it may survive, even when
+// redacting earlier copies shifts the text.
+func TestKeyAcrossTheBodyLimit(t *testing.T) {
+	t.Parallel()
+	const readLimit = 2 * alertops.MaxBodyBytes // how much the client reads
+	copies := strings.Repeat(testKey, 200)      // 8000 bytes, 2000 once redacted
+	bodies := map[string]string{
+		"across the kept limit": strings.Repeat("x", alertops.MaxBodyBytes-10) + testKey + strings.Repeat("y", 3*alertops.MaxBodyBytes),
+		"across the read limit, shifted by redaction": copies + strings.Repeat("x", readLimit-20-len(copies)) + testKey +
+			strings.Repeat("y", alertops.MaxBodyBytes),
+	}
+	for name, body := range bodies {
+		for _, status := range []int{200, 500} {
+			t.Run(fmt.Sprint(name, "/", status), func(t *testing.T) {
+				t.Parallel()
+				srv := alertopstest.NewServer(t)
+				srv.FailNext(1, alertopstest.Failure{Status: status, Body: body})
+				c, _ := newClient(t, alertops.WithRetry(alertops.RetryPolicy{MaxAttempts: 1}))
+				res, err := c.Send(context.Background(), srv.URL(testKey, "CheckMK"), hostAlert())
+				var kept string
+				var apiErr *alertops.APIError
+				switch {
+				case err == nil:
+					kept = res.Body
+					if !res.BodyTruncated {
+						t.Error("BodyTruncated is false")
+					}
+				case errors.As(err, &apiErr):
+					kept = apiErr.Body
+				default:
+					t.Fatal(err)
+				}
+				if len(kept) > alertops.MaxBodyBytes {
+					t.Errorf("kept %d bytes, limit %d", len(kept), alertops.MaxBodyBytes)
+				}
+				testutil.AssertNoSecret(t, "body", kept, testKey[:10])
+			})
+		}
+	}
+}

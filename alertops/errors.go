@@ -10,11 +10,10 @@ import (
 	"unicode/utf8"
 
 	"github.com/alertbridge/alertbridge/internal/httpx"
-	"github.com/alertbridge/alertbridge/internal/redact"
 )
 
-// MaxBodyBytes bounds how much of an answer's body is read and kept, in [Response.Body]
-// and [APIError.Body]. AlertOps documents no answer bodies; what they say fits easily.
+// MaxBodyBytes bounds how much of an answer's body is kept, in [Response.Body] and
+// [APIError.Body]. AlertOps documents no answer bodies; what they say fits easily.
 const MaxBodyBytes = 4 << 10
 
 // APIError is an answer from AlertOps other than 2xx. Inspect it with the idiom
@@ -142,12 +141,12 @@ func permanent(err error) error {
 	return &httpx.Error{Class: httpx.ClassPermanent, Err: err}
 }
 
-func newAPIError(op, method, redactedURL string, r *httpx.Response, red *redact.Redactor) *APIError {
-	body, _ := cleanBody(r.Body, red)
+func newAPIError(op, method string, r *httpx.Response, hook webhook) *APIError {
+	body, _ := cleanBody(r, hook)
 	return &APIError{
 		Op:         op,
 		Method:     method,
-		URL:        redactedURL,
+		URL:        hook.display,
 		StatusCode: r.StatusCode,
 		Body:       body,
 		RetryAfter: r.RetryAfter,
@@ -156,23 +155,28 @@ func newAPIError(op, method, redactedURL string, r *httpx.Response, red *redact.
 	}
 }
 
-// readBodyBytes is how much of a body is read: more than is kept, so that a secret
-// crossing the MaxBodyBytes boundary is still whole when it is redacted, and no prefix of
-// it survives the cut.
+// readBodyBytes is how much of a body is read: more than is kept, for context around
+// redacted secrets near the cut.
 const readBodyBytes = 2 * MaxBodyBytes
 
-// cleanBody returns body as valid UTF-8 with the secrets replaced, cut to at most
-// MaxBodyBytes on a rune boundary; cut reports that it was shortened.
-func cleanBody(body []byte, red *redact.Redactor) (s string, cut bool) {
-	s = red.String(strings.ToValidUTF8(string(body), "\uFFFD"))
-	if len(s) <= MaxBodyBytes {
-		return s, false
+// cleanBody returns the body of an answer as valid UTF-8 with the webhook's secrets
+// replaced, cut to at most MaxBodyBytes on a rune boundary; cut reports that it is not the
+// whole body. When the read stopped short of the end (r.BodyTruncated), a secret may have
+// been read only in part, which redaction does not recognise; such a part is at the very
+// end of the redacted text, so the last secretSpan bytes are dropped.
+func cleanBody(r *httpx.Response, hook webhook) (s string, cut bool) {
+	s = hook.redactor.String(strings.ToValidUTF8(string(r.Body), "\uFFFD"))
+	limit := MaxBodyBytes
+	if r.BodyTruncated {
+		limit = min(limit, len(s)-min(len(s), hook.secretSpan))
 	}
-	n := MaxBodyBytes
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
+	if len(s) <= limit {
+		return s, r.BodyTruncated
 	}
-	return s[:n], true
+	for limit > 0 && !utf8.RuneStart(s[limit]) {
+		limit--
+	}
+	return s[:limit], true
 }
 
 // snippet returns s on one line, cut to at most n runes.

@@ -24,6 +24,9 @@ type webhook struct {
 	url      string           // as sent
 	display  string           // with the key, an unknown path and the query replaced
 	redactor *redact.Redactor // the key (or guessed secrets), for error texts
+	// secretSpan bounds the length of any form of a secret the redactor replaces (URL
+	// and JSON escaping make a form at most 6 times longer than the secret).
+	secretSpan int
 }
 
 // ValidateWebhookURL reports whether raw can be used as an AlertOps webhook URL: an
@@ -75,7 +78,11 @@ func parseWebhook(raw string) (webhook, error) {
 		return invalid("it has no path (want e.g. https://notify.alertops.com/POSTAlert/<key>/<integration>)")
 	}
 	display, secrets := redactedURL(u)
-	return webhook{url: u.String(), display: display, redactor: redact.New(secrets...)}, nil
+	span := 0
+	for _, s := range secrets {
+		span = max(span, 6*len(s))
+	}
+	return webhook{url: u.String(), display: display, redactor: redact.New(secrets...), secretSpan: span}, nil
 }
 
 // redactedURL returns the display form of u and the strings to redact from error texts.

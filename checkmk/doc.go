@@ -35,6 +35,20 @@
 // Secrets are carried as Secret values, which print as "[redacted]" in every form; so do
 // Password, Parameters, PasswordStore and Notification (whose String is a summary).
 //
+// # Mapping to iLert and AlertOps
+//
+// ToILert maps a notification to an event of iLert's Events API (ilert.Event): PROBLEM,
+// ACKNOWLEDGEMENT and RECOVERY become ALERT, ACCEPT and RESOLVE, keyed on
+// "<site>/<host>[/<service>]" (ILertAlertKey); every other type gives ok=false, because
+// iLert acts on those three only. ToAlertOps maps every notification to the AlertOps
+// Checkmk plug-in's payload (alertops.Alert). Both are pure: the caller supplies the
+// integration key and the current time.
+//
+// ContextWithoutSecrets returns the context with the rule's secrets removed — password
+// parameters in every version's encoding, the AlertOps webhook URL, the proxy, and the
+// values of a custom script's parameter list. It is the body for iLert's checkmk-ext
+// endpoint (ilert.Client.SendCheckmk) and the customDetails of ToILert's events.
+//
 // # Templates, performance data and exit codes
 //
 // ParsePerfData splits HOSTPERFDATA/SERVICEPERFDATA into metrics. ExpandMacros fills Checkmk's $MACRO$ placeholders from a context. ExitCode names the

@@ -283,13 +283,11 @@ func ilertLabels(n *Notification) map[string]string {
 
 // customDetails returns the context without secrets as iLert's customDetails.
 func customDetails(n *Notification) map[string]any {
-	ctx := n.ContextWithoutSecrets()
+	ctx := n.ctx.get()
 	if len(ctx) == 0 {
 		return nil
 	}
 	out := make(map[string]any, len(ctx))
-	for k, v := range ctx {
-		out[k] = v
-	}
+	scrubContext(ctx, func(name, value string) { out[name] = value })
 	return out
 }

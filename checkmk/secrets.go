@@ -1,6 +1,9 @@
 package checkmk
 
 import (
+	"cmp"
+	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -52,8 +55,8 @@ const RedactedValue = redacted
 //     ILERT_API_KEY, ALERTOPS_WEBHOOK_URL, ROUTING_KEY, WEBHOOK_URL, PASSWORD (Opsgenie's
 //     API key) and PROXY_URL — always, because a proxy URL may carry credentials and the
 //     receiver has no use for the sender's proxy;
-//   - any other variable whose value contains one of the secrets found above (explicit
-//     keys of 8 or more bytes), wherever a user may have copied one.
+//   - any other variable whose value or name contains one of the secrets found above
+//     (values of 8 or more bytes), wherever a user may have copied one.
 //
 // A custom script's parameter list (PARAMETER_1 … PARAMETER_n and PARAMETERS) is the
 // script's own configuration, and the package cannot know which items are secrets
@@ -64,7 +67,8 @@ const RedactedValue = redacted
 // Package ilert's ScrubCheckmkContext is a second, name-pattern based line of defence
 // inside the sink; this function is the primary one because it knows the encodings.
 func ContextWithoutSecrets(ctx map[string]string) map[string]string {
-	out, _ := scrubContext(ctx)
+	out := make(map[string]string, len(ctx))
+	scrubContext(ctx, func(name, value string) { out[name] = value })
 	return out
 }
 
@@ -81,71 +85,72 @@ func (n *Notification) ContextWithoutSecrets() map[string]string {
 // shorter ones would match ordinary text.
 const minSecretLen = 8
 
-// scrubContext does the work of ContextWithoutSecrets and also returns the secret values
-// it found (for the tests' no-leak assertions and the value search).
-func scrubContext(ctx map[string]string) (map[string]string, []string) {
-	// Pass 1: find the secret groups (by base name, without prefixes) and list items.
-	secretBases := make(map[string]bool, 4)
-	for _, k := range secretParameterKeys {
-		secretBases[k] = true
-	}
-	var secrets []string
-	hasList := false
+// scrubContext does the work of ContextWithoutSecrets: it calls emit for every variable
+// that stays, with its value redacted where needed.
+func scrubContext(ctx map[string]string, emit func(name, value string)) {
+	// Pass 1: the parameter variables only (a handful), to find the secret groups, the
+	// secret values and whether a custom script's list is present.
+	var params [16]paramVar
+	ps := params[:0]
 	for name, v := range ctx {
-		key, ok := parameterKey(name)
-		if !ok {
-			continue
+		if key, ok := parameterKey(name); ok {
+			ps = append(ps, paramVar{name, key, v})
 		}
-		if isDigits(key) && key != "" {
+	}
+	var basesArr [len(secretParameterKeys) + 4]string
+	bases := append(basesArr[:0], secretParameterKeys[:]...)
+	hasList := false
+	for _, p := range ps {
+		switch {
+		case isListKey(p.key):
 			hasList = true
-			secrets = appendSecret(secrets, listItemValue(v))
-			continue
+		case strings.HasSuffix(p.key, "_1") && len(p.key) > 2 && isPasswordMarker(p.v):
+			bases = append(bases, p.key[:len(p.key)-2])
+		default:
+			if kind, _, tab := strings.Cut(p.v, "\t"); tab && isPasswordKind(kind) {
+				bases = append(bases, p.key)
+			}
 		}
-		if base, ok := strings.CutSuffix(key, "_1"); ok && base != "" && isPasswordMarker(v) {
-			secretBases[base] = true
-			continue
-		}
-		if kind, _, tab := strings.Cut(v, "\t"); tab && isPasswordKind(kind) {
-			secretBases[key] = true
+	}
+	var secretsArr [8]string
+	secrets := secretsArr[:0]
+	for _, p := range ps {
+		switch {
+		case isListKey(p.key):
+			secrets = appendSecret(secrets, listItemValue(p.v))
+		case inGroup(p.key, bases):
+			secrets = appendSecret(secrets, groupSecret(p.v))
 		}
 	}
 
-	// Pass 2: collect the secret values of the groups, then copy what stays.
-	out := make(map[string]string, len(ctx))
+	// Pass 2: copy what stays.
 	for name, v := range ctx {
-		key, ok := parameterKey(name)
-		if ok {
-			if base := groupBase(key, secretBases); base != "" {
-				secrets = appendSecret(secrets, groupSecret(v))
-				continue
+		if key, ok := parameterKey(name); ok {
+			switch {
+			case isListKey(key):
+				emit(name, redactListItem(v))
+			case !inGroup(key, bases) && !containsAny(v, secrets) && !containsAny(name, secrets):
+				emit(name, v)
 			}
-		}
-		out[name] = v
-	}
-	for name, v := range out {
-		key, isParam := parameterKey(name)
-		switch {
-		case isParam && isDigits(key) && key != "":
-			out[name] = redactListItem(v)
-		case name == "PARAMETERS" || name == notifyPrefix+"PARAMETERS":
-			// rebuilt below
-		case containsAny(v, secrets):
-			delete(out, name)
-		}
-	}
-	for _, name := range [...]string{"PARAMETERS", notifyPrefix + "PARAMETERS"} {
-		v, ok := out[name]
-		if !ok {
 			continue
 		}
-		if hasList {
-			out[name] = joinedList(ctx, strings.TrimSuffix(name, "PARAMETERS"))
-		} else {
-			out[name] = redactJoined(v)
+		switch {
+		case name == "PARAMETERS" || name == notifyPrefix+"PARAMETERS":
+			if hasList {
+				emit(name, joinedList(ps, name != "PARAMETERS"))
+			} else {
+				emit(name, redactJoined(v))
+			}
+		case !containsAny(v, secrets) && !containsAny(name, secrets):
+			emit(name, v)
 		}
 	}
-	return out, secrets
 }
+
+// paramVar is a PARAMETER_<key> variable: its name, key and value.
+type paramVar struct{ name, key, v string }
+
+func isListKey(key string) bool { return key != "" && isDigits(key) }
 
 // parameterKey returns the key of a PARAMETER_<key> variable (NOTIFY_ prefix tolerated),
 // and false for any other variable, including PARAMETERS.
@@ -154,22 +159,21 @@ func parameterKey(name string) (string, bool) {
 	return strings.CutPrefix(name, paramPrefix)
 }
 
-// groupBase returns the secret base key that key belongs to — the base itself or the base
-// followed by numbered suffixes (_1, _3_2, …) — or "".
-func groupBase(key string, bases map[string]bool) string {
-	if bases[key] {
-		return key
-	}
-	// Strip trailing _<digits> parts one at a time: ILERT_API_KEY_3_2 → _3 → base.
+// inGroup reports whether key is one of bases or a base followed by numbered suffixes
+// (_1, _3_2, …).
+func inGroup(key string, bases []string) bool {
 	for {
+		for _, b := range bases {
+			if key == b {
+				return true
+			}
+		}
+		// Strip one trailing _<digits>: ILERT_API_KEY_3_2 → ILERT_API_KEY_3 → ILERT_API_KEY.
 		i := strings.LastIndexByte(key, '_')
-		if i <= 0 || !isDigits(key[i+1:]) || i+1 == len(key) {
-			return ""
+		if i <= 0 || !isListKey(key[i+1:]) {
+			return false
 		}
 		key = key[:i]
-		if bases[key] {
-			return key
-		}
 	}
 }
 
@@ -221,26 +225,32 @@ func redactListItem(item string) string {
 	return name + "=" + redacted
 }
 
-// joinedList rebuilds PARAMETERS from the redacted PARAMETER_1 … PARAMETER_n of ctx.
-func joinedList(ctx map[string]string, prefix string) string {
-	items := NewParameters(stripPrefixes(ctx, prefix)).List()
-	for i, it := range items {
-		items[i] = redactListItem(it)
+// joinedList rebuilds PARAMETERS from the redacted items of the list in ps (those written
+// with the NOTIFY_ prefix or those without) in numeric order, as Parameters.List does.
+func joinedList(ps []paramVar, notify bool) string {
+	type item struct {
+		n int
+		v string
 	}
-	return strings.Join(items, " ")
-}
-
-// stripPrefixes returns the PARAMETER_<digits> variables of ctx written with prefix
-// (""/"NOTIFY_"), without it.
-func stripPrefixes(ctx map[string]string, prefix string) map[string]string {
-	m := make(map[string]string, 4)
-	for name, v := range ctx {
-		rest, ok := strings.CutPrefix(name, prefix+paramPrefix)
-		if ok && rest != "" && isDigits(rest) {
-			m[paramPrefix+rest] = v
+	var itemsArr [8]item
+	items := itemsArr[:0]
+	for _, p := range ps {
+		if !isListKey(p.key) || notify != strings.HasPrefix(p.name, notifyPrefix) {
+			continue
+		}
+		if n, err := strconv.Atoi(p.key); err == nil {
+			items = append(items, item{n, p.v})
 		}
 	}
-	return m
+	slices.SortFunc(items, func(a, b item) int { return cmp.Compare(a.n, b.n) })
+	var b strings.Builder
+	for i, it := range items {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(redactListItem(it.v))
+	}
+	return b.String()
 }
 
 // redactJoined redacts a PARAMETERS value that came without its numbered items: split at

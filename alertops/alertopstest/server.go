@@ -21,14 +21,18 @@ const maxBody = 4 << 20
 
 // Request is one request the server received, whatever it answered.
 type Request struct {
+	// Method is the HTTP method.
 	Method string
 	// Path is the request path, unescaped; it contains the key.
 	Path string
 	// RawPath is the path as sent, escaped.
 	RawPath string
-	Query   string
-	Header  http.Header
-	Body    []byte
+	// Query is the raw query string, without "?".
+	Query string
+	// Header holds the request headers.
+	Header http.Header
+	// Body is the request body (at most 4 MiB of it).
+	Body []byte
 	// Status is what the server answered (0 for a connection reset or an abandoned
 	// request).
 	Status int
