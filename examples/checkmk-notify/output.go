@@ -35,7 +35,7 @@ func newLogger(out io.Writer, useSyslog bool) *logger {
 // notify.log).
 func (l *logger) printf(format string, args ...any) {
 	line := fmt.Sprintf(format, args...)
-	line = strings.ReplaceAll(strings.TrimRight(line, "\n"), "\n", " ")
+	line = strings.ReplaceAll(strings.TrimRight(line, "\n"), "\n", "; ")
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	fmt.Fprintln(l.out, line)
@@ -47,7 +47,7 @@ func (l *logger) printf(format string, args ...any) {
 // warnf is printf for failures: the system log gets them at warning level.
 func (l *logger) warnf(format string, args ...any) {
 	line := fmt.Sprintf(format, args...)
-	line = strings.ReplaceAll(strings.TrimRight(line, "\n"), "\n", " ")
+	line = strings.ReplaceAll(strings.TrimRight(line, "\n"), "\n", "; ")
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	fmt.Fprintln(l.out, line)
