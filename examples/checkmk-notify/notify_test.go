@@ -23,7 +23,7 @@ func TestFixtures(t *testing.T) {
 			if r.code != exitOK {
 				t.Fatalf("exit code %d, want 0; output:\n%s", r.code, r.out)
 			}
-			testutil.GoldenText(t, filepath.Join("testdata", "golden", name+".out"), []byte(r.out))
+			testutil.GoldenText(t, filepath.Join("testdata", "golden", name+".golden.txt"), []byte(r.out))
 
 			events := h.ilert.CheckmkEvents()
 			ignored := strings.Contains(name, "downtime") || strings.Contains(name, "flapping") || strings.Contains(name, "custom")
@@ -74,7 +74,7 @@ func TestBulk(t *testing.T) {
 	if r.code != exitOK {
 		t.Fatalf("exit code %d, want 0; output:\n%s", r.code, r.out)
 	}
-	testutil.GoldenText(t, filepath.Join("testdata", "golden", "bulk.out"), []byte(r.out))
+	testutil.GoldenText(t, filepath.Join("testdata", "golden", "bulk.golden.txt"), []byte(r.out))
 	var got []string
 	for _, e := range h.ilert.CheckmkEvents() {
 		got = append(got, e.Context["HOSTNAME"]+"/"+e.Context["SERVICEDESC"])
