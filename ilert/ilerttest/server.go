@@ -117,7 +117,9 @@ func Start(opts ...Option) *Server {
 	mux.HandleFunc("GET /api/alerts", s.handleListAlerts)
 	mux.HandleFunc("GET /api/alerts/{id}", s.handleGetAlert)
 	mux.HandleFunc("GET /api/alert-sources", s.handleListSources)
-	s.srv = httptest.NewServer(s.record(mux))
+	// Assign s.srv before serving: handlers read s.srv.URL.
+	s.srv = httptest.NewUnstartedServer(s.record(mux))
+	s.srv.Start()
 	return s
 }
 

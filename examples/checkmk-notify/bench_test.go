@@ -1,0 +1,167 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/alertbridge/alertbridge/checkmk"
+	"github.com/alertbridge/alertbridge/internal/spool"
+)
+
+// BenchmarkNotifyProcess measures one notification from process start to exit, as
+// Checkmk runs it, against loopback receivers (both iLert and AlertOps, queue on). It
+// reports the median wall time of the runs and the largest peak RSS (see peakRSS).
+func BenchmarkNotifyProcess(b *testing.B) {
+	for _, bc := range []struct{ name, params string }{
+		{name: "queue"},
+		{name: "spool=off", params: "spool=off"},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			hb := newBenchHarness(b)
+			env := hb.env(b, "service-crit-problem.env")
+			if bc.params != "" {
+				env = append(env, "NOTIFY_PARAMETER_3="+bc.params)
+			}
+			var durations []time.Duration
+			var peakKB int64
+			b.ReportAllocs()
+			for b.Loop() {
+				cmd := exec.Command(binary)
+				cmd.Env = env
+				start := time.Now()
+				out, err := cmd.CombinedOutput()
+				durations = append(durations, time.Since(start))
+				if err != nil || !strings.Contains(string(out), "AlertOps: sent (200") {
+					b.Fatalf("run failed: %v\n%s", err, out)
+				}
+				peakKB = max(peakKB, maxRSS(cmd))
+			}
+			slices.Sort(durations)
+			b.ReportMetric(float64(durations[len(durations)/2].Microseconds())/1000, "ms-median/run")
+			b.ReportMetric(float64(peakKB)/1024, "MB-peak-RSS")
+		})
+	}
+}
+
+// BenchmarkFlush10000 measures "checkmk-notify flush" of 10,000 queued notifications to
+// loopback iLert, as a process, and reports its peak RSS (memory must stay flat: the queue
+// is read one request at a time).
+func BenchmarkFlush10000(b *testing.B) {
+	if testing.Short() {
+		b.Skip("fills a queue with 10,000 requests")
+	}
+	const n = 10000
+	hb := newBenchHarness(b)
+	notes := loadEnv(b, "service-crit-problem.env")
+	nt, err := checkmk.FromEnviron(notes)
+	if err != nil {
+		b.Fatal(err)
+	}
+	tgt := target{kind: kindILertCheckmk, key: fixtureILertKey, baseURL: hb.ilert.URL(), proxy: "NO_PROXY"}
+	req, _, err := buildRequest(nt, tgt, time.Now)
+	if err != nil {
+		b.Fatal(err)
+	}
+	payload := mustPayload(req)
+	var peakKB int64
+	var total time.Duration
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		b.StopTimer()
+		hb.spool = filepath.Join(b.TempDir(), fmt.Sprintf("spool%d", i))
+		q, err := spool.Open(hb.spool)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for range n {
+			if _, err := q.Enqueue(context.Background(), tgt.spoolName(), payload); err != nil {
+				b.Fatal(err)
+			}
+		}
+		before := len(hb.ilert.Requests())
+		args := []string{binary, "flush", "--budget", "120s"}
+		rssFile := filepath.Join(b.TempDir(), "rss")
+		gnuTime, timeErr := exec.LookPath("/usr/bin/time")
+		if timeErr == nil { // the notifier's own peak RSS, see maxRSS
+			args = append([]string{gnuTime, "-f", "%M", "-o", rssFile}, args...)
+		}
+		cmd := exec.Command(args[0], args[1:]...)
+		cmd.Env = hb.baseEnv()
+		b.StartTimer()
+		start := time.Now()
+		out, err := cmd.CombinedOutput()
+		total += time.Since(start)
+		b.StopTimer()
+		if err != nil {
+			b.Fatalf("flush: %v\n%s", err, out)
+		}
+		if got := len(hb.ilert.Requests()) - before; got != n {
+			b.Fatalf("flush delivered %d requests, want %d", got, n)
+		}
+		if timeErr == nil {
+			if out, err := os.ReadFile(rssFile); err == nil {
+				kb, _ := strconv.ParseInt(strings.TrimSpace(string(out)), 10, 64)
+				peakKB = max(peakKB, kb)
+			}
+		} else {
+			peakKB = max(peakKB, maxRSS(cmd))
+		}
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(peakKB)/1024, "MB-peak-RSS")
+}
+
+// maxRSS is the peak RSS of a finished child in KiB, from its rusage. On Linux a child
+// started by os/exec (clone with CLONE_VM, then exec) inherits the high-water mark of the
+// parent's memory at exec, so this is an upper bound: the test process's own size when
+// that is larger. TestPeakRSS measures the child's own figure.
+func maxRSS(cmd *exec.Cmd) int64 {
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		return ru.Maxrss
+	}
+	return 0
+}
+
+// TestPeakRSS reports the notifier's own peak RSS for one notification, measured by
+// GNU time (which forks the notifier from its own small process), when it is installed.
+func TestPeakRSS(t *testing.T) {
+	t.Parallel()
+	gnuTime, err := exec.LookPath("/usr/bin/time")
+	if err != nil {
+		t.Skip("no /usr/bin/time to measure a child's own peak RSS")
+	}
+	h := newHarness(t)
+	for _, mode := range []string{"queue", "spool=off"} {
+		env := h.env(t, "service-crit-problem.env")
+		if mode != "queue" {
+			env = append(env, "NOTIFY_PARAMETER_3="+mode)
+		}
+		file := filepath.Join(t.TempDir(), "rss")
+		cmd := exec.Command(gnuTime, "-f", "%M", "-o", file, binary)
+		cmd.Env = env
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("%v\n%s", err, out)
+		}
+		b, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kb, err := strconv.Atoi(strings.TrimSpace(string(b)))
+		if err != nil {
+			t.Fatalf("GNU time wrote %q", b)
+		}
+		t.Logf("%s: peak RSS %.1f MB", mode, float64(kb)/1024)
+		if kb > 20<<10 {
+			t.Errorf("%s: peak RSS %.1f MB, want under 20 MB", mode, float64(kb)/1024)
+		}
+	}
+}

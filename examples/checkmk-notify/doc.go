@@ -1,0 +1,43 @@
+// Command checkmk-notify is a Checkmk notification plug-in that sends notifications to
+// iLert and AlertOps and keeps what it cannot send in a durable local queue, so that no
+// alert is lost when a destination is down, rate limits or the process is killed.
+//
+// It replaces three plug-ins without changing the rules that use them: Checkmk's built-in
+// iLert method (install the wrapper under the name "ilert"), iLert's 1.x Nagios/Checkmk
+// plug-in (a bare API key as the first script parameter, sent as the 1.x XML to the same
+// Nagios / Icinga alert source; no cron job needed) and the
+// AlertOps plug-in (name "alertops"). It reads the rule parameters of each of them in the
+// encodings of Checkmk 2.0 to 2.4, including API keys from the site's password store, and
+// its own custom-script parameters (ilert=<key>, alertops=<webhook URL>, ...).
+//
+// # Invocation
+//
+//	checkmk-notify                 one notification from the NOTIFY_* environment
+//	checkmk-notify --bulk          a bulk notification from standard input
+//	checkmk-notify flush           deliver what is queued (cron, or by hand)
+//	checkmk-notify demo            loopback receivers, no account, no network
+//	checkmk-notify install         write the wrapper script Checkmk runs
+//	checkmk-notify help | version
+//
+// -n (--dry-run) prints the requests that would be sent, secrets redacted, and sends and
+// queues nothing. "checkmk-notify help" documents every parameter, the queue layout and the
+// exit codes.
+//
+// # Delivery
+//
+// Every request is queued first (package internal/spool), then its destination is flushed:
+// a new notification never overtakes an older queued one, and a run killed at any point
+// loses nothing (at worst a request is delivered twice). Each run also delivers what earlier
+// runs queued for other destinations, within its time budget (default 30 s, well under
+// Checkmk's 60 s limit). After a 429 nothing more is sent to that destination in the run,
+// and it is held for at least 10 s.
+//
+// The run ends with one result line per destination, such as
+//
+//	iLert: sent (202, PROBLEM web01/Filesystem /var)
+//	AlertOps: queued (503 Service Unavailable; 3 waiting, retried on the next run or by flush)
+//
+// and exits 0 when everything was sent, queued, ignored or had nothing to do, 1 when a
+// temporary failure could not be queued, and 2 for rejections and configuration errors.
+// Nothing it prints contains an API key, a webhook URL's key or proxy credentials.
+package main

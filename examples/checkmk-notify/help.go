@@ -1,0 +1,97 @@
+package main
+
+const usageText = `usage:
+  checkmk-notify [flags]            one notification from NOTIFY_* variables (as Checkmk)
+  checkmk-notify --bulk [flags]     a bulk notification from standard input
+  checkmk-notify flush [flags]      deliver what is queued (cron or by hand)
+  checkmk-notify demo               try it on loopback: no account, no network
+  checkmk-notify install [--dir DIR] [--name NAME] [--title TITLE] [--force]
+  checkmk-notify version | help
+
+Run "checkmk-notify help" for configuration and exit codes.
+`
+
+const helpText = `checkmk-notify sends Checkmk notifications to iLert and AlertOps, and queues
+what it cannot send right now so that no alert is lost. It replaces Checkmk's built-in
+iLert method, iLert's 1.x plug-in and the AlertOps plug-in without changing your rules.
+
+` + usageText + `
+Flags (before or after the mode word):
+  -n, --dry-run     print the requests that would be sent (secrets redacted); send and
+                    queue nothing (install: print the wrapper instead of writing it)
+  --syslog          also log to the system log
+  --timeout D       time limit of one HTTP request (default 10s)
+  --budget D        time limit of the whole run (default 30s; Checkmk kills at 60s)
+  --spool-dir DIR   the queue (default: see Queue; the spool_dir parameter wins)
+  --max-age D       move requests older than D to failed/ (default 168h; max_age wins)
+  install: --dir DIR (default $OMD_ROOT/local/share/check_mk/notifications),
+           --name NAME (default alertbridge), --title TITLE, --force
+
+Install:
+  go install github.com/alertbridge/alertbridge/examples/checkmk-notify@latest
+  checkmk-notify install                 (as the site user) writes the wrapper script
+  --name ilert     overrides Checkmk's built-in iLert method: iLert rules keep working
+  --name alertops  replaces the AlertOps plug-in's script: AlertOps rules keep working
+  --name NAME      any other name: a new method for the custom-script parameters below
+  iLert 1.x users: install with --name ilert_check_mk.sh --force (the 1.x script's
+  name, so the rules keep their method), keep the API key as the rule's only parameter
+  (it goes to the same Nagios / Icinga alert source), and remove the 1.x cron job.
+
+Where it sends (rule parameters; several destinations at once are fine):
+  iLert form (built-in method)  PARAMETER_ILERT_API_KEY in the form of any Checkmk
+                                version 2.0-2.4, explicit or from the password store;
+                                PARAMETER_ILERT_PRIORITY, _SUMMARY_HOST, _SUMMARY_SERVICE,
+                                PARAMETER_IGNORE_SSL, PARAMETER_PROXY_URL,
+                                PARAMETER_URL_PREFIX*
+  AlertOps form                 PARAMETER_ALERTOPS_WEBHOOK_URL, PARAMETER_IGNORE_SSL,
+                                PARAMETER_PROXY_URL
+  Custom script parameters      one name=value per parameter:
+    ilert=KEY          iLert alert source API key (may be repeated)
+    alertops=URL       AlertOps webhook URL https://notify.alertops.com/POSTAlert/KEY/NAME
+                       (may be repeated)
+    ilert_mode=MODE    checkmk (default): the context to iLert's Checkmk endpoint, as the
+                       built-in method sends it, for alert sources of type Checkmk;
+                       events: alertbridge's mapping to the Events API, for type API;
+                       nagios: the XML of iLert's 1.x plug-in, for type Nagios / Icinga
+                       (the default when the first parameter is a bare API key)
+    ilert_priority=P   HIGH or LOW: overrides the alert source's priority
+    url_prefix=URL     https://HOST/SITE/ for links to Checkmk in events and AlertOps alerts
+    spool=on|off       queue what cannot be sent now (default on)
+    spool_dir=DIR      the queue directory (absolute; flush then needs --spool-dir DIR)
+    max_age=D          give up on queued requests after D (default 168h = 7 days)
+    ignore_ssl=yes     do not verify TLS certificates
+    proxy=P            FROM_ENVIRONMENT (default), NO_PROXY, or http://[user:pw@]host:port
+    timeout=D          time limit of one HTTP request (default 10s)
+    budget=D           time limit of the run (default 30s)
+  A first parameter without "=" is an iLert API key sent in nagios mode (iLert 1.x).
+  In a bulk, spool, spool_dir, max_age, timeout and budget of the first notification
+  apply to the whole run.
+  An unknown name is a configuration error. Values are never printed.
+  Without PARAMETER_PROXY_URL or proxy=, HTTPS_PROXY/HTTP_PROXY/NO_PROXY apply.
+
+What is sent:
+  iLert gets PROBLEM, ACKNOWLEDGEMENT and RECOVERY; other types (FLAPPING*, DOWNTIME*,
+  CUSTOM, ALERTHANDLER) are ignored, as iLert ignores them. AlertOps gets every type.
+
+Queue:
+  $ALERTBRIDGE_SPOOL_DIR, else $OMD_ROOT/var/alertbridge/spool in a site, else
+  $TMPDIR/alertbridge-<uid>/spool. Every request is queued first, then the destination is
+  flushed, so a new alert never overtakes an older one. Every run also delivers what
+  earlier runs queued; "checkmk-notify flush" does it from cron.
+    pending/<destination>/*.req   waiting (count: find DIR/pending -name '*.req' | wc -l)
+    failed/<destination>/*.req    rejected or expired, with *.reason next to each
+  Destinations are named ilert-<hash> / alertops-<hash> (no secrets in file names).
+  After a 429 a destination is held for at least 10s; nothing more is sent to it meanwhile.
+
+Exit codes (the last lines, one per destination, say what happened):
+  0  sent, queued for later, ignored, or nothing to do (e.g. resolving a closed alert)
+  1  a temporary failure that could not be queued (spool=off, or the queue is unusable)
+  2  rejected by the destination (moved to failed/), or a configuration error, or a
+     missing NOTIFY_WHAT / NOTIFY_HOSTNAME / NOTIFY_NOTIFICATIONTYPE
+  flush: 0 all delivered, 1 requests still waiting, 2 requests moved to failed/
+
+Environment:
+  ALERTBRIDGE_ILERT_URL     iLert base URL (default https://api.ilert.com)
+  ALERTBRIDGE_ALERTOPS_URL  replaces scheme and host of AlertOps webhook URLs
+  ALERTBRIDGE_SPOOL_DIR     the queue directory
+`
