@@ -84,12 +84,10 @@ func (q *Queue) Flush(ctx context.Context, dest string, deliver DeliverFunc) (Fl
 		return res, fmt.Errorf("spool: flush %s: %w", dest, context.Cause(ctx))
 	}
 	f := flusher{q: q, dest: dest, dir: q.pendingPath(dest), deliver: deliver, res: &res}
+	// Removals are not synced to disk: after a crash a delivered request may come back
+	// and be delivered again, which the queue allows (at least once, never lost), and a
+	// sync per flush would cost every notification run another disk flush.
 	err := f.run(ctx)
-	if f.changed {
-		if serr := q.syncDir(f.dir); err == nil && serr != nil {
-			err = fmt.Errorf("spool: flush %s: sync directory: %w", dest, serr)
-		}
-	}
 	if n, lerr := q.Len(dest); lerr == nil {
 		res.Remaining = n
 	} else if err == nil {
@@ -105,7 +103,6 @@ type flusher struct {
 	dir     string
 	deliver DeliverFunc
 	res     *FlushResult
-	changed bool // something was deleted or moved: sync the directory at the end
 }
 
 func (f *flusher) run(ctx context.Context) error {
@@ -231,7 +228,6 @@ func (f *flusher) handle(ctx context.Context, seq uint64) (stop bool, err error)
 		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return true, f.errorf("delete delivered %s: %w", seqName(seq, reqSuffix), err)
 		}
-		f.changed = true
 		f.res.Delivered++
 		return false, nil
 	case outcomePermanent:
@@ -251,7 +247,6 @@ func (f *flusher) handle(ctx context.Context, seq uint64) (stop bool, err error)
 }
 
 func (f *flusher) fail(seq uint64, reason string, now time.Time) error {
-	f.changed = true
 	if err := f.q.moveToFailed(f.dest, seq, reason, now); err != nil {
 		return f.errorf("move %s to failed: %w", seqName(seq, reqSuffix), err)
 	}
