@@ -121,7 +121,7 @@ func TestNagiosXML(t *testing.T) {
 		vars map[string]string
 	}{
 		"service-crit-problem": {"il1api-golden-example", nagiosVars(t, "service-crit-problem.env")},
-		"escaping": {`k&<"'>`, map[string]string{`NOTIFY_A"B`: "x\ny\t<z>", "NOTIFY_CTRL": "bell\x07 \xff end", "PLUGIN_VERSION": "1.6"}},
+		"escaping":             {`k&<"'>`, map[string]string{`NOTIFY_A"B`: "x\ny\t<z>", "NOTIFY_CTRL": "bell\x07 \xff end", "PLUGIN_VERSION": "1.6"}},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
