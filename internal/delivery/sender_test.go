@@ -260,8 +260,8 @@ func TestAttemptWithClients(t *testing.T) {
 	tests := []struct {
 		name      string
 		failure   *ilerttest.Failure
-		fail      error // what Clients returns instead of a client
-		noClient  bool  // Clients returns no client
+		fail      error           // what Clients returns instead of a client
+		noClient  bool            // Clients returns no client
 		want      delivery.Result // Err compared by presence only
 		wantInErr string
 	}{
