@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/xml"
-	"fmt"
 	"maps"
 	"net/http"
 	"slices"
@@ -32,23 +31,10 @@ var nagiosHeaders = http.Header{"Content-Type": {"application/xml"}, "Accept": {
 // [Response.ScrubbedVariables]. Retries and answers are as for [Client.Send]; iLert
 // answers 200 on success. The key is part of the body and never appears in errors.
 func (c *Client) SendNagios(ctx context.Context, integrationKey string, vars map[string]string) (*Response, error) {
-	const op = "send nagios event"
-	red := c.redactor.With(integrationKey)
-	if blank(integrationKey) {
-		return nil, fmt.Errorf("ilert: %s: %w: integration key is empty", op, ErrInvalidEvent)
-	}
-	if len(vars) == 0 {
-		return nil, fmt.Errorf("ilert: %s: %w: no variables", op, ErrInvalidEvent)
-	}
-	body, removed := nagiosBody(integrationKey, vars)
-	res, err := c.do(ctx, call{op: op, red: red, method: http.MethodPost, url: c.endpoint(nagiosPath),
-		body: body, header: nagiosHeaders})
-	if err != nil {
-		return nil, err
-	}
-	r := newResponse(res)
-	r.ScrubbedVariables = removed
-	return r, nil
+	k := call{op: "send nagios event", method: http.MethodPost, url: c.endpoint(nagiosPath), header: nagiosHeaders}
+	return c.sendVariables(ctx, k, integrationKey, vars, func(scrubbed map[string]string) ([]byte, error) {
+		return nagiosXML(integrationKey, scrubbed), nil
+	})
 }
 
 // NagiosXML returns the body [Client.SendNagios] posts for integrationKey and vars (after
@@ -58,13 +44,13 @@ func (c *Client) SendNagios(ctx context.Context, integrationKey string, vars map
 // well as the values (with encoding/xml, which also replaces characters XML cannot hold).
 // The body holds the key: redact it before showing it.
 func NagiosXML(integrationKey string, vars map[string]string) []byte {
-	body, _ := nagiosBody(integrationKey, vars)
-	return body
+	scrubbed, _ := ScrubCheckmkContext(integrationKey, vars)
+	return nagiosXML(integrationKey, scrubbed)
 }
 
-// nagiosBody renders the body and returns the names the scrubbing removed.
-func nagiosBody(integrationKey string, vars map[string]string) ([]byte, []string) {
-	entries, removed := ScrubCheckmkContext(integrationKey, vars)
+// nagiosXML renders scrubbed variables, adding PLUGIN_VERSION if they lack it (entries is
+// a copy: ScrubCheckmkContext returns a new map).
+func nagiosXML(integrationKey string, entries map[string]string) []byte {
 	if _, ok := entries["PLUGIN_VERSION"]; !ok {
 		entries["PLUGIN_VERSION"] = NagiosPluginVersion
 	}
@@ -80,7 +66,7 @@ func nagiosBody(integrationKey string, vars map[string]string) ([]byte, []string
 		b.WriteString("</entry>")
 	}
 	b.WriteString("</payload></event>")
-	return b.Bytes(), removed
+	return b.Bytes()
 }
 
 // escapeXML writes s escaped for XML text and quoted attributes. xml.EscapeText writes to
