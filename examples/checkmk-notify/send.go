@@ -51,10 +51,9 @@ func (o outcome) exitCode() int {
 // lines show it.
 type result struct {
 	outcome     outcome // sent, benign, rejected or failed
-	status      int     // HTTP status, 0 without an answer
 	reason      string  // short, without secrets
 	rateLimited bool
-	attempt     delivery.Result
+	attempt     delivery.Result // the verdict, status and error behind it
 }
 
 // spoolOutcome tells the queue what to do with the request; the reason of a rejected one
@@ -171,7 +170,7 @@ func (c *clientCache) AlertOps(t *delivery.Transport) (*alertops.Client, error) 
 // send delivers one request and describes what happened.
 func send(ctx context.Context, s *delivery.Sender, r delivery.Request) result {
 	a := s.Attempt(ctx, r)
-	res := result{attempt: a, status: a.StatusCode}
+	res := result{attempt: a}
 	switch a.Verdict {
 	case delivery.VerdictDelivered:
 		res.outcome, res.reason = sent, fmt.Sprint(a.StatusCode)
