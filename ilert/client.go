@@ -117,22 +117,32 @@ func (c *Client) Send(ctx context.Context, e Event) (*Response, error) {
 // NO_OPEN_ALERT_WITH_KEY) is benign whatever the notification type, as in Checkmk ("Event
 // already closed in iLert"). The key is part of the URL and never appears in errors.
 func (c *Client) SendCheckmk(ctx context.Context, integrationKey string, notifyContext map[string]string) (*Response, error) {
-	const op = "send checkmk event"
-	red := c.redactor.With(integrationKey)
+	k := call{op: "send checkmk event", method: http.MethodPost, url: c.endpoint(checkmkPath + url.PathEscape(integrationKey)),
+		header: checkmkHeaders, classify: classifyNoneOpen}
+	return c.sendVariables(ctx, k, integrationKey, notifyContext, func(scrubbed map[string]string) ([]byte, error) {
+		return json.Marshal(scrubbed) // cannot fail for map[string]string
+	})
+}
+
+// sendVariables sends a notification's variables with the key as SendCheckmk and
+// SendNagios do: it checks that both are there, scrubs the variables, posts the body
+// encode makes of them, and reports the names it scrubbed.
+func (c *Client) sendVariables(ctx context.Context, k call, integrationKey string, vars map[string]string,
+	encode func(scrubbed map[string]string) ([]byte, error)) (*Response, error) {
+	k.red = c.redactor.With(integrationKey)
 	if blank(integrationKey) {
-		return nil, fmt.Errorf("ilert: %s: %w: integration key is empty", op, ErrInvalidEvent)
+		return nil, fmt.Errorf("ilert: %s: %w: integration key is empty", k.op, ErrInvalidEvent)
 	}
-	if len(notifyContext) == 0 {
-		return nil, fmt.Errorf("ilert: %s: %w: notification context is empty", op, ErrInvalidEvent)
+	if len(vars) == 0 {
+		return nil, fmt.Errorf("ilert: %s: %w: notification context is empty", k.op, ErrInvalidEvent)
 	}
-	scrubbed, removed := ScrubCheckmkContext(integrationKey, notifyContext)
-	body, err := json.Marshal(scrubbed)
-	if err != nil { // unreachable for map[string]string, kept for safety
-		return nil, fmt.Errorf("ilert: %s: %w", op, permanent(red.Error(err)))
+	scrubbed, removed := ScrubCheckmkContext(integrationKey, vars)
+	body, err := encode(scrubbed)
+	if err != nil {
+		return nil, fmt.Errorf("ilert: %s: %w", k.op, permanent(k.red.Error(err)))
 	}
-	u := c.endpoint(checkmkPath + url.PathEscape(integrationKey))
-	res, err := c.do(ctx, call{op: op, red: red, method: http.MethodPost, url: u,
-		body: body, header: checkmkHeaders, classify: classifyNoneOpen})
+	k.body = body
+	res, err := c.do(ctx, k)
 	if err != nil {
 		return nil, err
 	}

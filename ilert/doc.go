@@ -1,10 +1,13 @@
 // Package ilert sends alerts to iLert (ilert.com) and reads them back.
 //
-// It speaks three inbound interfaces:
+// It speaks four inbound interfaces:
 //
 //   - the Events API (POST /api/events) with [Client.Send] and the [Event] type;
 //   - iLert's Checkmk endpoint (POST /api/v1/events/checkmk-ext/{key}) with
 //     [Client.SendCheckmk], a drop-in for Checkmk's built-in iLert method;
+//   - the legacy 1.x Nagios endpoint (POST /api/v1/events/nagios, XML) with
+//     [Client.SendNagios], for alert sources of type "Nagios / Icinga" that iLert's 1.x
+//     Nagios/Checkmk plug-in fed;
 //   - heartbeats with [Client.PingHeartbeat];
 //
 // and, with a user API token ([WithAPIToken]), the REST reads an embedder needs:

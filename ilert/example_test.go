@@ -149,3 +149,27 @@ func ExampleEvent_Normalize() {
 	fmt.Println(len(e.AlertKey), truncations)
 	// Output: 255 [alertKey hashed from 300 to 255 bytes]
 }
+
+// A Nagios or Checkmk 1.x setup whose iLert alert source is of type "Nagios / Icinga"
+// keeps it: SendNagios posts the variables as iLert's 1.x plug-in did.
+func ExampleClient_SendNagios() {
+	srv := ilerttest.Start()
+	defer srv.Close()
+	client, err := ilert.NewClient(ilert.WithBaseURL(srv.URL()))
+	if err != nil {
+		log.Fatal(err)
+	}
+	res, err := client.SendNagios(context.Background(), "il1api0123456789abcdef", map[string]string{
+		"NOTIFY_WHAT":             "SERVICE",
+		"NOTIFY_HOSTNAME":         "web01",
+		"NOTIFY_SERVICEDESC":      "Filesystem /var",
+		"NOTIFY_NOTIFICATIONTYPE": "PROBLEM",
+		"NOTIFY_SERVICESTATE":     "CRITICAL",
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	got := srv.NagiosEvents()[0].Variables
+	fmt.Println(res.StatusCode, got["NOTIFY_HOSTNAME"], got["NOTIFY_SERVICESTATE"], got["PLUGIN_VERSION"])
+	// Output: 200 web01 CRITICAL 1.7
+}

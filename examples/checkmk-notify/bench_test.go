@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/alertbridge/alertbridge/checkmk"
+	"github.com/alertbridge/alertbridge/internal/delivery"
 	"github.com/alertbridge/alertbridge/internal/spool"
 )
 
@@ -66,12 +67,12 @@ func BenchmarkFlush10000(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	tgt := target{kind: kindILertCheckmk, key: fixtureILertKey, baseURL: hb.ilert.URL(), proxy: "NO_PROXY"}
-	req, _, err := buildRequest(nt, tgt, time.Now)
+	tgt := target{sink: delivery.SinkILertCheckmk, key: fixtureILertKey, baseURL: hb.ilert.URL(), proxy: delivery.NoProxy}
+	req, _ := buildRequest(nt, tgt, time.Now)
+	payload, err := req.Encode()
 	if err != nil {
 		b.Fatal(err)
 	}
-	payload := mustPayload(req)
 	var peakKB int64
 	var total time.Duration
 	b.ReportAllocs()

@@ -16,6 +16,7 @@ import (
 	"github.com/alertbridge/alertbridge/alertops"
 	"github.com/alertbridge/alertbridge/checkmk"
 	"github.com/alertbridge/alertbridge/ilert"
+	"github.com/alertbridge/alertbridge/internal/delivery"
 )
 
 // Environment variables that point the notifier elsewhere (tests, private gateways).
@@ -25,37 +26,39 @@ const (
 	envSpoolDir    = "ALERTBRIDGE_SPOOL_DIR"
 )
 
-// kind is how a request is delivered.
-type kind string
-
-const (
-	// kindILertCheckmk: the context to iLert's checkmk-ext endpoint (alert source type Checkmk).
-	kindILertCheckmk kind = "ilert-checkmk"
-	// kindILertEvents: our mapping to iLert's Events API (alert source type API).
-	kindILertEvents kind = "ilert-events"
-	// kindILertNagios: iLert's 1.x plug-in's XML (alert source type Nagios / Icinga).
-	kindILertNagios kind = "ilert-nagios"
-	// kindAlertOps: our mapping to an AlertOps inbound integration.
-	kindAlertOps kind = "alertops"
-)
-
-// target is one destination of a notification, with everything needed to reach it.
+// target is one destination of a notification, with everything needed to reach it. Its
+// sink is how iLert is fed: delivery.SinkILertCheckmk (the context to iLert's checkmk-ext
+// endpoint, alert source type Checkmk), delivery.SinkILert (our mapping to the Events API,
+// type API), delivery.SinkILertNagios (the 1.x plug-in's XML, type Nagios / Icinga), or
+// delivery.SinkAlertOps (our mapping to an AlertOps inbound integration).
 type target struct {
-	kind       kind
+	sink       delivery.Sink
 	key        string // iLert integration key (secret)
 	webhookURL string // AlertOps webhook URL (secret: carries the account key)
 	baseURL    string // iLert API base URL
-	proxy      string // "" environment, "NO_PROXY", or a proxy URL (secret: may carry credentials)
+	proxy      string // "" environment, delivery.NoProxy, or a proxy URL (secret: may carry credentials)
 	ignoreSSL  bool
 	priority   ilert.Priority // ilert_priority=, "" when not set
 	urlPrefix  string         // url_prefix=, "" when not set
 }
 
 // isILert reports whether the target is one of iLert's endpoints.
-func (t target) isILert() bool { return t.kind != kindAlertOps }
+func (t target) isILert() bool { return t.sink != delivery.SinkAlertOps }
+
+// transport is how the target's requests reach it, stored with each queued request: a
+// later flush has no rule to read it from.
+func (t target) transport() delivery.Transport {
+	tr := delivery.Transport{Proxy: t.proxy, IgnoreSSL: t.ignoreSSL}
+	if t.isILert() {
+		tr.ILertURL = t.baseURL
+	}
+	return tr
+}
 
 // spoolName is the queue's name for the destination: derived from the secret by a hash,
-// so that it identifies the destination without revealing it.
+// so that it identifies the destination without revealing it. The names are
+// "ilert-<12 hex digits>" and "alertops-<12 hex digits>"; the webhook relay, which may
+// share the directory, uses "ilert" and "alertops" (see ownQueue).
 func (t target) spoolName() string {
 	if t.isILert() {
 		return "ilert-" + shortHash(t.key)
@@ -63,30 +66,28 @@ func (t target) spoolName() string {
 	return "alertops-" + shortHash(t.webhookURL)
 }
 
+// spoolHashLen is the length of the hash in a queue name: 6 bytes, 12 hex digits.
+const spoolHashLen = 12
+
 func shortHash(s string) string {
 	sum := sha256.Sum256([]byte(s))
-	return hex.EncodeToString(sum[:6])
+	return hex.EncodeToString(sum[:spoolHashLen/2])
 }
 
-// secrets lists what must never be printed.
-func (t target) secrets() []string {
-	s := []string{t.key, t.webhookURL}
-	if u, err := url.Parse(t.proxy); err == nil && u.User != nil {
-		s = append(s, t.proxy, u.User.String())
-		if pw, ok := u.User.Password(); ok {
-			s = append(s, pw)
+// ownQueue reports whether a destination of the queue directory is one of the notifier's
+// (see spoolName). Flushes deliver only those: another program sharing the directory (the
+// webhook relay's "ilert" and "alertops") queues requests that need its own configuration.
+func ownQueue(name string) bool {
+	_, hash, ok := strings.Cut(name, "-")
+	if !ok || (!strings.HasPrefix(name, "ilert-") && !strings.HasPrefix(name, "alertops-")) || len(hash) != spoolHashLen {
+		return false
+	}
+	for _, c := range hash {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
 		}
 	}
-	if u, err := url.Parse(t.webhookURL); err == nil && t.webhookURL != "" {
-		// The key segment alone, so that it is redacted wherever it shows up.
-		segs := strings.Split(strings.Trim(u.Path, "/"), "/")
-		for i, seg := range segs {
-			if i > 0 && len(seg) >= 6 && strings.HasPrefix(strings.ToLower(segs[i-1]), "postalert") {
-				s = append(s, seg)
-			}
-		}
-	}
-	return s
+	return true
 }
 
 // config is what a notification's rule parameters ask for.
@@ -121,7 +122,7 @@ func configure(ctx context.Context, n *checkmk.Notification, env *environment) (
 	var (
 		ilertKeys    []string
 		alertopsURLs []string
-		mode         kind // "" until set: checkmk, or nagios for a bare 1.x key
+		mode         delivery.Sink // "" until set: checkmk, or nagios for a bare 1.x key
 		bareKey      bool
 		proxy        checkmk.Proxy
 		ignoreSSL    = p.IgnoreSSL()
@@ -180,11 +181,11 @@ func configure(ctx context.Context, n *checkmk.Notification, env *environment) (
 		case "ilert_mode":
 			switch value {
 			case "checkmk":
-				mode = kindILertCheckmk
+				mode = delivery.SinkILertCheckmk
 			case "events":
-				mode = kindILertEvents
+				mode = delivery.SinkILert
 			case "nagios":
-				mode = kindILertNagios
+				mode = delivery.SinkILertNagios
 			default:
 				return c, configErrorf("ilert_mode=%s: use checkmk, events or nagios", safeValue(value))
 			}
@@ -230,15 +231,15 @@ func configure(ctx context.Context, n *checkmk.Notification, env *environment) (
 		return c, configErrorf("%s", noDestinationHelp)
 	}
 	if mode == "" {
-		mode = kindILertCheckmk
+		mode = delivery.SinkILertCheckmk
 		if bareKey {
-			mode = kindILertNagios // the 1.x plug-in's alert sources are of type Nagios / Icinga
+			mode = delivery.SinkILertNagios // the 1.x plug-in's alert sources are of type Nagios / Icinga
 		}
 	}
 	proxySetting := ""
 	switch proxy.Mode() {
 	case checkmk.ProxyNone:
-		proxySetting = "NO_PROXY"
+		proxySetting = delivery.NoProxy
 	case checkmk.ProxyExplicit:
 		proxySetting = proxy.URL().String()
 	}
@@ -252,7 +253,7 @@ func configure(ctx context.Context, n *checkmk.Notification, env *environment) (
 	}
 	seen := map[string]bool{}
 	for _, key := range ilertKeys {
-		t := target{kind: mode, key: key, baseURL: base, proxy: proxySetting, ignoreSSL: ignoreSSL,
+		t := target{sink: mode, key: key, baseURL: base, proxy: proxySetting, ignoreSSL: ignoreSSL,
 			priority: priority, urlPrefix: urlPrefix}
 		if !seen[t.spoolName()] {
 			seen[t.spoolName()] = true
@@ -267,7 +268,7 @@ func configure(ctx context.Context, n *checkmk.Notification, env *environment) (
 		if err := alertops.ValidateWebhookURL(u); err != nil {
 			return c, configErrorf("AlertOps webhook URL: %v", err)
 		}
-		t := target{kind: kindAlertOps, webhookURL: u, proxy: proxySetting, ignoreSSL: ignoreSSL, urlPrefix: urlPrefix}
+		t := target{sink: delivery.SinkAlertOps, webhookURL: u, proxy: proxySetting, ignoreSSL: ignoreSSL, urlPrefix: urlPrefix}
 		if !seen[t.spoolName()] {
 			seen[t.spoolName()] = true
 			c.targets = append(c.targets, t)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"log"
@@ -19,7 +20,10 @@ import (
 	"time"
 
 	"github.com/alertbridge/alertbridge/alertops/alertopstest"
+	"github.com/alertbridge/alertbridge/ilert"
 	"github.com/alertbridge/alertbridge/ilert/ilerttest"
+	"github.com/alertbridge/alertbridge/internal/delivery"
+	"github.com/alertbridge/alertbridge/internal/spool"
 	"github.com/alertbridge/alertbridge/internal/testutil"
 )
 
@@ -413,6 +417,67 @@ func TestProxyCredentials(t *testing.T) {
 		testutil.AssertNoSecret(t, "output", r.out, password, "alice:")
 		if args == nil && (r.code != exitTemporary || !strings.Contains(r.out, "iLert: not sent (")) {
 			t.Errorf("exit %d, want 1; output:\n%s", r.code, r.out)
+		}
+	}
+}
+
+// TestSharedQueueDirectory: the webhook relay may queue into the same directory; the
+// notifier's flush leaves the relay's destinations alone, and a queued request it cannot
+// read (a format version from the future) moves to failed/ with the reason, not lost.
+func TestSharedQueueDirectory(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	q, err := spool.Open(h.spool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	relayReq, err := delivery.ILert(ilert.Event{IntegrationKey: fixtureILertKey, EventType: ilert.EventTypeAlert,
+		Summary: "from the relay", AlertKey: "healthchecks/1"}).Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	mine := target{sink: delivery.SinkILertCheckmk, key: fixtureILertKey}.spoolName()
+	for dest, payload := range map[string][]byte{
+		"ilert":    relayReq,
+		"alertops": []byte(`{"v":1,"sink":"alertops"}`),
+		mine:       []byte(`{"v":3,"sink":"ilert-checkmk"}`),
+	} {
+		if _, err := q.Enqueue(ctx, dest, payload); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := runBinary(t, h.baseEnv(), "", "flush")
+	if r.code != exitPermanent || !strings.Contains(r.out, "unsupported version 3") {
+		t.Errorf("flush: exit %d, want 2 naming the version; output:\n%s", r.code, r.out)
+	}
+	for _, dest := range []string{"ilert", "alertops"} {
+		if n := countFiles(t, h.spool, filepath.Join("pending", dest, "*.req")); n != 1 {
+			t.Errorf("the relay's %s queue holds %d requests after the notifier's flush, want 1", dest, n)
+		}
+	}
+	reasons, _ := filepath.Glob(filepath.Join(h.spool, "failed", mine, "*.reason"))
+	if len(reasons) != 1 {
+		t.Fatalf("%d reasons in failed/%s, want 1", len(reasons), mine)
+	}
+	if b, err := os.ReadFile(reasons[0]); err != nil || !strings.Contains(string(b), "unsupported version 3") {
+		t.Errorf("reason %q (%v), want it to name the version", b, err)
+	}
+	if n := len(h.ilert.Requests()) + len(h.alertops.Requests()); n != 0 {
+		t.Errorf("the flush sent %d requests", n)
+	}
+}
+
+func TestOwnQueue(t *testing.T) {
+	t.Parallel()
+	for name, want := range map[string]bool{
+		target{sink: delivery.SinkILertNagios, key: "k"}.spoolName():     true,
+		target{sink: delivery.SinkAlertOps, webhookURL: "u"}.spoolName(): true,
+		"ilert": false, "alertops": false, "ilert-main": false, "ilert-0123456789AB": false,
+		"alertops-0123456789abc": false, "pagerduty-0123456789ab": false,
+	} {
+		if got := ownQueue(name); got != want {
+			t.Errorf("ownQueue(%q) = %t, want %t", name, got, want)
 		}
 	}
 }

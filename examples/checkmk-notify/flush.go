@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/alertbridge/alertbridge/internal/delivery"
 	"github.com/alertbridge/alertbridge/internal/spool"
 )
 
@@ -48,6 +49,9 @@ func runFlush(o options, env *environment, log *logger) int {
 	code := exitOK
 	total := 0
 	for _, name := range names {
+		if !ownQueue(name) {
+			continue // another program's queue, e.g. the webhook relay's
+		}
 		n, err := q.Len(name)
 		if err != nil {
 			log.warnf("%s: %v", name, err)
@@ -106,6 +110,9 @@ func dryRunFlush(dir string, log *logger) int {
 	slices.Sort(dests)
 	total := 0
 	for _, d := range dests {
+		if !ownQueue(filepath.Base(d)) {
+			continue
+		}
 		files, _ := filepath.Glob(filepath.Join(d, "*.req"))
 		slices.Sort(files)
 		display := displayForSpoolName(filepath.Base(d))
@@ -116,7 +123,7 @@ func dryRunFlush(dir string, log *logger) int {
 				continue
 			}
 			_, payload, ok := bytes.Cut(b, []byte("\n"))
-			req, err := decodeRequest(payload)
+			req, err := delivery.Decode(payload)
 			if !ok || err != nil {
 				log.warnf("%s: %s is unusable", display, filepath.Base(f))
 				continue

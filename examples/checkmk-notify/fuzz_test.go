@@ -9,43 +9,52 @@ import (
 	"testing"
 	"time"
 
-	"github.com/alertbridge/alertbridge/checkmk"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/alertbridge/alertbridge/checkmk"
+	"github.com/alertbridge/alertbridge/internal/delivery"
 )
 
-// FuzzDecodeRequest: a queued request file's payload, whatever it holds, decodes or is
-// refused without a panic, and what decodes survives a round trip.
-func FuzzDecodeRequest(f *testing.F) {
-	n, err := checkmk.FromEnviron(loadEnv(f, "service-crit-problem.env"))
+// TestQueuedRequest: what a run queues for each kind of target decodes, with its transport
+// settings and its label, and encodes again to the same bytes.
+func TestQueuedRequest(t *testing.T) {
+	t.Parallel()
+	n, err := checkmk.FromEnviron(loadEnv(t, "service-crit-problem.env"))
 	if err != nil {
-		f.Fatal(err)
+		t.Fatal(err)
 	}
-	for _, t := range []target{
-		{kind: kindILertCheckmk, key: fixtureILertKey, baseURL: "https://api.ilert.com"},
-		{kind: kindILertEvents, key: fixtureILertKey, baseURL: "https://api.ilert.com", proxy: "NO_PROXY"},
-		{kind: kindAlertOps, webhookURL: fixtureAlertOpsURL, proxy: "http://u:p@proxy:3128", ignoreSSL: true},
+	for _, tg := range []target{
+		{sink: delivery.SinkILertCheckmk, key: fixtureILertKey, baseURL: "https://api.ilert.com"},
+		{sink: delivery.SinkILert, key: fixtureILertKey, baseURL: "https://api.ilert.com", proxy: delivery.NoProxy},
+		{sink: delivery.SinkILertNagios, key: fixtureILertKey, baseURL: "http://127.0.0.1:1", ignoreSSL: true},
+		{sink: delivery.SinkAlertOps, webhookURL: fixtureAlertOpsURL, proxy: "http://u:p@proxy:3128", ignoreSSL: true},
 	} {
-		req, _, err := buildRequest(n, t, time.Now)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(mustPayload(req))
+		t.Run(string(tg.sink), func(t *testing.T) {
+			t.Parallel()
+			req, skip := buildRequest(n, tg, time.Now)
+			if skip {
+				t.Fatal("a PROBLEM was skipped")
+			}
+			payload, err := req.Encode()
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := delivery.Decode(payload)
+			if err != nil {
+				t.Fatal(err)
+			}
+			again, err := got.Encode()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(string(payload), string(again)); diff != "" {
+				t.Errorf("encode(decode(payload)) differs (-want +got):\n%s", diff)
+			}
+			if got.Ref != "PROBLEM web01/Filesystem /var" || got.Transport == nil || *got.Transport != tg.transport() {
+				t.Errorf("ref %q, transport %+v; want the label and %+v", got.Ref, got.Transport, tg.transport())
+			}
+		})
 	}
-	f.Add([]byte(`{"v":1,"kind":"alertops","webhookURL":"x","label":"","body":null}`))
-	f.Add([]byte(`{"v":2}`))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		req, err := decodeRequest(b)
-		if err != nil {
-			return
-		}
-		again, err := decodeRequest(mustPayload(req))
-		if err != nil {
-			t.Fatalf("a decoded request does not decode again: %v", err)
-		}
-		if diff := cmp.Diff(req, again); diff != "" {
-			t.Errorf("round trip changed the request (-first +second):\n%s", diff)
-		}
-	})
 }
 
 // canary marks parameter values in FuzzScriptParameters.

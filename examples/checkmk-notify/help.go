@@ -80,7 +80,8 @@ Queue:
   earlier runs queued; "checkmk-notify flush" does it from cron.
     pending/<destination>/*.req   waiting (count: find DIR/pending -name '*.req' | wc -l)
     failed/<destination>/*.req    rejected or expired, with *.reason next to each
-  Destinations are named ilert-<hash> / alertops-<hash> (no secrets in file names).
+  Destinations are named ilert-<hash> / alertops-<hash> (no secrets in file names); flush
+  delivers only those, so the webhook relay's "ilert" and "alertops" may share the directory.
   After a 429 a destination is held for at least 10s; nothing more is sent to it meanwhile.
 
 Exit codes (the last lines, one per destination, say what happened):

@@ -3,7 +3,6 @@ package main
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -12,19 +11,22 @@ import (
 
 	"github.com/alertbridge/alertbridge/alertops"
 	"github.com/alertbridge/alertbridge/checkmk"
+	"github.com/alertbridge/alertbridge/ilert"
+	"github.com/alertbridge/alertbridge/internal/delivery"
 	"github.com/alertbridge/alertbridge/internal/redact"
 	"github.com/alertbridge/alertbridge/internal/spool"
 )
 
 // item is one request of this run and what became of it.
 type item struct {
-	req    request
-	label  string
-	id     spool.ID // "" when not queued
-	done   bool     // outcome final
-	res    result
-	state  outcome
-	detail string // for queued: why it waits
+	req     delivery.Request
+	payload []byte // req encoded for the queue
+	label   string
+	id      spool.ID // "" when not queued
+	done    bool     // outcome final
+	res     result
+	state   outcome
+	detail  string // for queued: why it waits
 }
 
 // destination groups this run's requests for one destination, in order.
@@ -96,15 +98,15 @@ func runNotify(o options, env *environment, log *logger) int {
 	now := time.Now
 	for _, w := range work {
 		for _, t := range w.cfg.targets {
-			req, skip, err := buildRequest(w.n, t, now)
+			req, skip := buildRequest(w.n, t, now)
 			d := r.destination(t)
 			it := &item{req: req, label: label(w.n)}
-			switch {
-			case err != nil:
-				it.done, it.state, it.detail = true, rejected, "cannot encode the request"
-			case skip:
+			var err error
+			if skip {
 				it.done, it.state = true, ignored
 				it.detail = fmt.Sprintf("%s is not sent to iLert; only PROBLEM, ACKNOWLEDGEMENT and RECOVERY are", w.n.Type)
+			} else if it.payload, err = req.Encode(); err != nil {
+				it.done, it.state, it.detail = true, rejected, "cannot encode the request"
 			}
 			d.items = append(d.items, it)
 		}
@@ -234,7 +236,7 @@ func (r *notifyRun) enqueue(q *spool.Queue, d *destination) {
 		if it.done {
 			continue
 		}
-		id, err := q.Enqueue(ctx, d.name, mustPayload(it.req))
+		id, err := q.Enqueue(ctx, d.name, it.payload)
 		if err != nil {
 			d.enqueueErr = err
 			r.log.warnf("%s: cannot queue (%v); sending directly", d.display, err)
@@ -247,7 +249,7 @@ func (r *notifyRun) enqueue(q *spool.Queue, d *destination) {
 // flushOwn flushes a destination after its requests were queued, so that no request
 // overtakes an older one queued by an earlier run, and records what became of this run's
 // requests.
-func (r *notifyRun) flushOwn(ctx context.Context, q *spool.Queue, s *sender, d *destination) {
+func (r *notifyRun) flushOwn(ctx context.Context, q *spool.Queue, s *delivery.Sender, d *destination) {
 	own := map[spool.ID]*item{}
 	for _, it := range d.items {
 		if it.id != "" {
@@ -311,7 +313,7 @@ func (r *notifyRun) flushOwn(ctx context.Context, q *spool.Queue, s *sender, d *
 			it.done, it.state, it.detail = true, failed, fmt.Sprintf("could not be queued (%v), and the destination is not reachable now", d.enqueueErr)
 			continue
 		}
-		it.res = s.send(ctx, it.req)
+		it.res = send(ctx, s, it.req)
 		it.done, it.state, it.detail = true, it.res.outcome, it.res.reason
 		if it.state == failed {
 			it.detail += "; could not be queued"
@@ -320,7 +322,7 @@ func (r *notifyRun) flushOwn(ctx context.Context, q *spool.Queue, s *sender, d *
 }
 
 // deliverDirect sends without the queue (spool=off, or the queue is unusable).
-func (r *notifyRun) deliverDirect(ctx context.Context, s *sender, d *destination, spoolWanted bool) {
+func (r *notifyRun) deliverDirect(ctx context.Context, s *delivery.Sender, d *destination, spoolWanted bool) {
 	var stop string
 	for _, it := range d.items {
 		if it.done {
@@ -330,7 +332,7 @@ func (r *notifyRun) deliverDirect(ctx context.Context, s *sender, d *destination
 			it.done, it.state, it.detail = true, failed, stop
 			continue
 		}
-		it.res = s.send(ctx, it.req)
+		it.res = send(ctx, s, it.req)
 		it.done, it.state, it.detail = true, it.res.outcome, it.res.reason
 		if it.state == failed {
 			if spoolWanted {
@@ -345,24 +347,16 @@ func (r *notifyRun) deliverDirect(ctx context.Context, s *sender, d *destination
 	}
 }
 
-func mustPayload(r request) []byte {
-	b, err := jsonMarshal(r)
-	if err != nil {
-		panic(err) // request holds only strings and raw JSON
-	}
-	return b
-}
-
 // deliverFunc delivers queued requests for Flush; it records the results of this run's
 // own requests and logs those of older ones.
-func deliverFunc(s *sender, log *logger, display string, own map[spool.ID]*item) spool.DeliverFunc {
+func deliverFunc(s *delivery.Sender, log *logger, display string, own map[spool.ID]*item) spool.DeliverFunc {
 	return func(ctx context.Context, it spool.Item) spool.Outcome {
-		req, err := decodeRequest(it.Payload)
+		req, err := delivery.Decode(it.Payload)
 		if err != nil {
 			log.warnf("%s: queued request %s is unusable (%v); moved to failed/", display, it.ID, err)
 			return spool.Permanent(err)
 		}
-		res := s.send(ctx, req)
+		res := send(ctx, s, req)
 		if mine := own[it.ID]; mine != nil {
 			mine.res = res
 			if res.outcome != failed {
@@ -372,27 +366,27 @@ func deliverFunc(s *sender, log *logger, display string, own map[spool.ID]*item)
 			age := time.Since(it.Enqueued).Round(time.Second)
 			switch res.outcome {
 			case sent, benign:
-				log.printf("%s: delivered queued %s (%s, queued %s ago)", display, req.Label, res.reason, age)
+				log.printf("%s: delivered queued %s (%s, queued %s ago)", display, req.Ref, res.reason, age)
 			case rejected:
-				log.warnf("%s: rejected queued %s (%s); moved to failed/", display, req.Label, res.reason)
+				log.warnf("%s: rejected queued %s (%s); moved to failed/", display, req.Ref, res.reason)
 			default:
-				log.warnf("%s: queued %s still not delivered (%s)", display, req.Label, res.reason)
+				log.warnf("%s: queued %s still not delivered (%s)", display, req.Ref, res.reason)
 			}
 		}
-		return res.spoolOutcome(req.Label)
+		return res.spoolOutcome(req.Ref)
 	}
 }
 
 // flushOthers delivers what earlier runs queued for destinations this run did not use,
 // within what is left of the time budget.
-func flushOthers(ctx context.Context, q *spool.Queue, s *sender, log *logger, own map[string]bool) {
+func flushOthers(ctx context.Context, q *spool.Queue, s *delivery.Sender, log *logger, own map[string]bool) {
 	names, err := q.Destinations()
 	if err != nil {
 		log.warnf("queue: %v", err)
 		return
 	}
 	for _, name := range names {
-		if own[name] || ctx.Err() != nil {
+		if own[name] || !ownQueue(name) || ctx.Err() != nil {
 			continue
 		}
 		if n, err := q.Len(name); err != nil || n == 0 {
@@ -539,30 +533,37 @@ func joinComma(parts []string) string {
 }
 
 // printRequest shows a request as it would be sent, with its secrets redacted.
-func printRequest(log *logger, display string, req request) {
-	red := redact.New(req.target().secrets()...)
-	method, u := "POST", ""
-	switch req.Kind {
-	case kindILertCheckmk:
-		u = req.BaseURL + "/api/v1/events/checkmk-ext/" + req.Key
-	case kindILertEvents:
-		u = req.BaseURL + "/api/events"
-	case kindILertNagios:
-		u = req.BaseURL + nagiosPath
-	case kindAlertOps:
-		u = req.WebhookURL
+func printRequest(log *logger, display string, req delivery.Request) {
+	red := redact.New(req.Secrets()...)
+	base := ilert.DefaultBaseURL
+	if req.Transport != nil && req.Transport.ILertURL != "" {
+		base = req.Transport.ILertURL
+	}
+	var (
+		u    string
+		body any
+	)
+	switch req.Sink {
+	case delivery.SinkILertCheckmk:
+		u, body = base+"/api/v1/events/checkmk-ext/"+req.Checkmk.IntegrationKey, req.Checkmk.Context
+	case delivery.SinkILert:
+		u, body = base+"/api/events", req.ILert
+	case delivery.SinkILertNagios:
+		log.printf("%s: would send %s (POST %s)", display, req.Ref, red.RawURL(base+"/api/v1/events/nagios"))
+		log.raw("    " + red.String(string(ilert.NagiosXML(req.Nagios.IntegrationKey, req.Nagios.Variables))) + "\n")
+		return
+	case delivery.SinkAlertOps:
+		u, body = req.AlertOpsURL, req.AlertOps
 	}
 	shown := red.RawURL(u)
-	if req.Kind == kindAlertOps {
+	if req.Sink == delivery.SinkAlertOps {
 		shown = alertops.RedactWebhookURL(u)
 	}
-	log.printf("%s: would send %s (%s %s)", display, req.Label, method, shown)
-	if req.Kind == kindILertNagios {
-		var entries map[string]string
-		if json.Unmarshal(req.Body, &entries) == nil {
-			log.raw("    " + red.String(string(nagiosXML(redact.Placeholder, entries))) + "\n")
-			return
-		}
+	log.printf("%s: would send %s (POST %s)", display, req.Ref, shown)
+	b, err := jsonMarshal(body)
+	if err != nil {
+		log.raw("    (the body does not encode as JSON)\n")
+		return
 	}
-	log.raw(red.String(indentJSON(req.Body)) + "\n")
+	log.raw(red.String(indentJSON(b)) + "\n")
 }

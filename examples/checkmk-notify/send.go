@@ -1,10 +1,10 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -17,6 +17,7 @@ import (
 
 	"github.com/alertbridge/alertbridge/alertops"
 	"github.com/alertbridge/alertbridge/ilert"
+	"github.com/alertbridge/alertbridge/internal/delivery"
 	"github.com/alertbridge/alertbridge/internal/redact"
 	"github.com/alertbridge/alertbridge/internal/spool"
 )
@@ -46,33 +47,22 @@ func (o outcome) exitCode() int {
 	return exitOK
 }
 
-// result is the outcome of one delivery attempt (all of its retries).
+// result is the outcome of one delivery attempt (all of its retries), as the result
+// lines show it.
 type result struct {
 	outcome     outcome // sent, benign, rejected or failed
-	status      int     // HTTP status, 0 without an answer
 	reason      string  // short, without secrets
 	rateLimited bool
+	attempt     delivery.Result // the verdict, status and error behind it
 }
 
-// spoolOutcome tells the queue what to do with the request.
+// spoolOutcome tells the queue what to do with the request; the reason of a rejected one
+// names the notification.
 func (r result) spoolOutcome(lbl string) spool.Outcome {
-	switch r.outcome {
-	case sent, benign:
-		return spool.Delivered()
-	case rejected:
-		return spool.Permanent(fmt.Errorf("%s (%s)", r.reason, lbl))
+	if r.outcome == rejected {
+		return r.attempt.OutcomeWithReason(fmt.Sprintf("%s (%s)", r.reason, lbl))
 	}
-	if r.rateLimited {
-		return spool.RateLimited(errors.New(r.reason), 0)
-	}
-	return spool.Temporary(errors.New(r.reason))
-}
-
-// sender delivers requests. It keeps one client per endpoint setting for the run.
-type sender struct {
-	timeout time.Duration
-	retry   ilert.RetryPolicy
-	clients map[string]any
+	return r.attempt.OutcomeWithReason(r.reason)
 }
 
 // Retry policies: with the queue, one quick retry (the queue retries later); without it,
@@ -83,186 +73,154 @@ var (
 	directRetry = ilert.RetryPolicy{MaxAttempts: 3, NoRetryOnRateLimit: true}
 )
 
-func newSender(timeout time.Duration, retry ilert.RetryPolicy) *sender {
-	return &sender{timeout: timeout, retry: retry, clients: map[string]any{}}
+// newSender returns the run's sender: it builds one client per transport setting (a
+// queued request carries its own) and keeps it for the run.
+func newSender(timeout time.Duration, retry ilert.RetryPolicy) *delivery.Sender {
+	return &delivery.Sender{Clients: &clientCache{timeout: timeout, retry: retry,
+		ilert: map[delivery.Transport]*ilert.Client{}, alertops: map[delivery.Transport]*alertops.Client{}}}
 }
 
 const userAgent = "alertbridge-checkmk-notify (+https://github.com/alertbridge/alertbridge)"
 
-func proxyFunc(setting string) (func(*http.Request) (*url.URL, error), error) {
-	switch setting {
-	case "":
-		return http.ProxyFromEnvironment, nil
-	case "NO_PROXY":
-		return nil, nil
-	}
-	u, err := url.Parse(setting)
-	if err != nil || u.Host == "" {
-		return nil, errors.New("proxy URL does not parse")
-	}
-	return http.ProxyURL(u), nil
+// clientCache is the delivery.Clients of a run. A run is one goroutine: it needs no lock.
+type clientCache struct {
+	timeout  time.Duration
+	retry    ilert.RetryPolicy
+	ilert    map[delivery.Transport]*ilert.Client
+	alertops map[delivery.Transport]*alertops.Client
 }
 
-func (s *sender) ilertClient(t target) (*ilert.Client, error) {
-	id := fmt.Sprintf("ilert\x00%s\x00%s\x00%t", t.baseURL, t.proxy, t.ignoreSSL)
-	if c, ok := s.clients[id].(*ilert.Client); ok {
-		return c, nil
-	}
-	opts := []ilert.Option{ilert.WithBaseURL(t.baseURL), ilert.WithRequestTimeout(s.timeout),
-		ilert.WithRetry(s.retry), ilert.WithUserAgent(userAgent)}
-	pf, err := proxyFunc(t.proxy)
-	if err != nil {
-		return nil, err
-	}
-	if pf != nil {
-		opts = append(opts, ilert.WithProxy(pf))
-	}
-	if t.ignoreSSL {
-		opts = append(opts, ilert.WithTLSConfig(&tls.Config{InsecureSkipVerify: true})) //nolint:gosec // the rule asked for it
-	}
-	c, err := ilert.NewClient(opts...)
-	if err != nil {
-		return nil, err
-	}
-	s.clients[id] = c
-	return c, nil
-}
-
-func (s *sender) alertOpsClient(t target) (*alertops.Client, error) {
-	id := fmt.Sprintf("alertops\x00%s\x00%t", t.proxy, t.ignoreSSL)
-	if c, ok := s.clients[id].(*alertops.Client); ok {
-		return c, nil
-	}
-	opts := []alertops.Option{alertops.WithRequestTimeout(s.timeout), alertops.WithUserAgent(userAgent),
-		alertops.WithRetry(alertops.RetryPolicy{MaxAttempts: s.retry.MaxAttempts, BaseDelay: s.retry.BaseDelay,
-			NoRetryOnRateLimit: s.retry.NoRetryOnRateLimit})}
-	pf, err := proxyFunc(t.proxy)
-	if err != nil {
-		return nil, err
-	}
-	if pf != nil {
-		opts = append(opts, alertops.WithProxy(pf))
-	}
-	if t.ignoreSSL {
-		opts = append(opts, alertops.WithTLSConfig(&tls.Config{InsecureSkipVerify: true})) //nolint:gosec // the rule asked for it
-	}
-	c, err := alertops.NewClient(opts...)
-	if err != nil {
-		return nil, err
-	}
-	s.clients[id] = c
-	return c, nil
-}
-
-// send delivers one request and classifies what happened.
-func (s *sender) send(ctx context.Context, r request) result {
-	red := redact.New(r.target().secrets()...)
-	var (
-		status int
-		err    error
-	)
-	switch r.Kind {
-	case kindILertCheckmk:
-		var c *ilert.Client
-		if c, err = s.ilertClient(r.target()); err == nil {
-			var body map[string]string
-			if err = json.Unmarshal(r.Body, &body); err != nil {
-				return result{outcome: rejected, reason: "queued body is not a Checkmk context"}
-			}
-			var res *ilert.Response
-			if res, err = c.SendCheckmk(ctx, r.Key, body); err == nil {
-				status = res.StatusCode
-			}
-		}
-	case kindILertEvents:
-		var c *ilert.Client
-		if c, err = s.ilertClient(r.target()); err == nil {
-			var ev ilert.Event
-			if err = json.Unmarshal(r.Body, &ev); err != nil {
-				return result{outcome: rejected, reason: "queued body is not an iLert event"}
-			}
-			ev.IntegrationKey = r.Key
-			var res *ilert.Response
-			if res, err = c.Send(ctx, ev); err == nil {
-				status = res.StatusCode
-			}
-		}
-	case kindILertNagios:
-		return s.sendNagios(ctx, r, red)
-	case kindAlertOps:
-		var c *alertops.Client
-		if c, err = s.alertOpsClient(r.target()); err == nil {
-			var a alertops.Alert
-			if err = json.Unmarshal(r.Body, &a); err != nil {
-				return result{outcome: rejected, reason: "queued body is not an AlertOps alert"}
-			}
-			var res *alertops.Response
-			if res, err = c.Send(ctx, r.WebhookURL, a); err == nil {
-				status = res.StatusCode
-			}
-		}
-	default:
-		return result{outcome: rejected, reason: fmt.Sprintf("unknown request kind %q", r.Kind)}
-	}
-	if err == nil {
-		return result{outcome: sent, status: status, reason: fmt.Sprint(status)}
-	}
-	return classify(err, r.Kind == kindAlertOps, red)
-}
-
-// classify turns a send error into a result with a short reason that names the cause and,
-// where it helps, the likely fix.
-func classify(err error, isAlertOps bool, red *redact.Redactor) result {
-	res := result{outcome: failed}
+// transportOptions are the proxy and TLS settings of t: "" is the environment's proxy
+// (which a program, unlike the SDK's packages, may read), delivery.NoProxy none.
+func transportOptions(t delivery.Transport) (proxy func(*http.Request) (*url.URL, error), tlsConfig *tls.Config, err error) {
+	u, err := t.ProxyURL()
 	switch {
-	case isAlertOps:
-		if alertops.IsPermanent(err) {
-			res.outcome = rejected
-		}
-		res.rateLimited = alertops.IsRateLimited(err)
-	case ilert.IsBenign(err):
+	case err != nil:
+		return nil, nil, err
+	case u != nil:
+		proxy = http.ProxyURL(u)
+	case t.Proxy == "":
+		proxy = http.ProxyFromEnvironment
+	}
+	if t.IgnoreSSL {
+		tlsConfig = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // the rule asked for it
+	}
+	return proxy, tlsConfig, nil
+}
+
+// ILert returns the iLert client for t (nil: iLert's API, the environment's proxy).
+func (c *clientCache) ILert(t *delivery.Transport) (*ilert.Client, error) {
+	key := delivery.Transport{ILertURL: ilert.DefaultBaseURL}
+	if t != nil {
+		key = *t
+	}
+	if cl, ok := c.ilert[key]; ok {
+		return cl, nil
+	}
+	proxy, tlsConfig, err := transportOptions(key)
+	if err != nil {
+		return nil, err
+	}
+	opts := []ilert.Option{ilert.WithBaseURL(cmp.Or(key.ILertURL, ilert.DefaultBaseURL)), ilert.WithRequestTimeout(c.timeout),
+		ilert.WithRetry(c.retry), ilert.WithUserAgent(userAgent)}
+	if proxy != nil {
+		opts = append(opts, ilert.WithProxy(proxy))
+	}
+	if tlsConfig != nil {
+		opts = append(opts, ilert.WithTLSConfig(tlsConfig))
+	}
+	cl, err := ilert.NewClient(opts...)
+	if err != nil {
+		return nil, err
+	}
+	c.ilert[key] = cl
+	return cl, nil
+}
+
+// AlertOps returns the AlertOps client for t (nil: the environment's proxy).
+func (c *clientCache) AlertOps(t *delivery.Transport) (*alertops.Client, error) {
+	var key delivery.Transport
+	if t != nil {
+		key = delivery.Transport{Proxy: t.Proxy, IgnoreSSL: t.IgnoreSSL}
+	}
+	if cl, ok := c.alertops[key]; ok {
+		return cl, nil
+	}
+	proxy, tlsConfig, err := transportOptions(key)
+	if err != nil {
+		return nil, err
+	}
+	opts := []alertops.Option{alertops.WithRequestTimeout(c.timeout), alertops.WithUserAgent(userAgent),
+		alertops.WithRetry(alertops.RetryPolicy{MaxAttempts: c.retry.MaxAttempts, BaseDelay: c.retry.BaseDelay,
+			NoRetryOnRateLimit: c.retry.NoRetryOnRateLimit})}
+	if proxy != nil {
+		opts = append(opts, alertops.WithProxy(proxy))
+	}
+	if tlsConfig != nil {
+		opts = append(opts, alertops.WithTLSConfig(tlsConfig))
+	}
+	cl, err := alertops.NewClient(opts...)
+	if err != nil {
+		return nil, err
+	}
+	c.alertops[key] = cl
+	return cl, nil
+}
+
+// send delivers one request and describes what happened.
+func send(ctx context.Context, s *delivery.Sender, r delivery.Request) result {
+	a := s.Attempt(ctx, r)
+	res := result{attempt: a}
+	switch a.Verdict {
+	case delivery.VerdictDelivered:
+		res.outcome, res.reason = sent, fmt.Sprint(a.StatusCode)
+		return res
+	case delivery.VerdictBenign:
 		res.outcome = benign
-	case ilert.IsPermanent(err):
+	case delivery.VerdictRejected:
 		res.outcome = rejected
 	default:
-		res.rateLimited = ilert.IsRateLimited(err)
+		res.outcome, res.rateLimited = failed, a.Verdict == delivery.VerdictRateLimited
 	}
-
-	var ie *ilert.APIError
-	var ae *alertops.APIError
-	switch {
-	case errors.As(err, &ie):
-		res.status = ie.StatusCode
-		res.reason = statusText(ie.StatusCode)
-		if ie.Code != "" {
-			res.reason += ": " + ie.Code
-		}
-		switch {
-		case res.outcome == benign:
-			res.reason += ": no open alert, nothing to do"
-		case ie.StatusCode == 401 || ie.StatusCode == 403:
-			res.reason += ": invalid API key?"
-		case ie.StatusCode == 404:
-			res.reason += ": unknown API key or wrong alert source type?"
-		case ie.StatusCode == 429:
-			res.reason += ": rate limit of the integration key"
-		}
-		if ie.CorrelationID != "" && res.outcome == rejected {
-			res.reason += ", correlation-id " + ie.CorrelationID
-		}
-	case errors.As(err, &ae):
-		res.status = ae.StatusCode
-		res.reason = statusText(ae.StatusCode)
-		switch ae.StatusCode {
-		case 401, 403:
-			res.reason += ": invalid webhook URL or disabled integration?"
-		case 404:
-			res.reason += ": unknown webhook URL?"
-		}
-	default:
-		res.reason = transportReason(err, red)
-	}
+	res.reason = reason(a, r, res.outcome)
 	return res
+}
+
+// reason is a short text that names the cause of a failure and, where it helps, the
+// likely fix.
+func reason(a delivery.Result, r delivery.Request, o outcome) string {
+	if a.StatusCode == 0 {
+		return transportReason(a.Err, redact.New(r.Secrets()...))
+	}
+	text := statusText(a.StatusCode)
+	if r.Sink == delivery.SinkAlertOps {
+		switch a.StatusCode {
+		case 401, 403:
+			text += ": invalid webhook URL or disabled integration?"
+		case 404:
+			text += ": unknown webhook URL?"
+		}
+		return text
+	}
+	if a.Code != "" {
+		text += ": " + a.Code
+	}
+	switch {
+	case o == benign:
+		text += ": no open alert, nothing to do"
+	case r.Sink == delivery.SinkILertNagios && (a.StatusCode == 401 || a.StatusCode == 403 || a.StatusCode == 404):
+		text += ": invalid API key or not a Nagios alert source?"
+	case a.StatusCode == 401 || a.StatusCode == 403:
+		text += ": invalid API key?"
+	case a.StatusCode == 404:
+		text += ": unknown API key or wrong alert source type?"
+	case a.StatusCode == 429:
+		text += ": rate limit of the integration key"
+	}
+	if a.CorrelationID != "" && o == rejected {
+		text += ", correlation-id " + a.CorrelationID
+	}
+	return text
 }
 
 func statusText(code int) string {

@@ -35,6 +35,10 @@
 // the destination rejects for good (4xx) move to the queue's failed/ directory with a
 // reason file; requests older than -max-age move there as expired.
 //
+// The queue's destinations are named exactly "ilert" and "alertops"; the Checkmk
+// notifier's are "ilert-<hash>" and "alertops-<hash>", and each program delivers only its
+// own, so the two may share a queue directory.
+//
 // Concurrent webhooks are written as group commits ([spool.Queue.EnqueueBatch]), so a
 // busy relay pays the disk's sync cost once per batch rather than once per webhook.
 //

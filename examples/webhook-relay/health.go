@@ -57,14 +57,15 @@ func (s *server) healthReport() (healthReport, int) {
 		}
 	}
 	for _, d := range s.destinations() {
-		st := d.status()
-		h := destinationHealth{Name: d.name, State: "up", Failed: failed[d.name],
-			Delivered: st.delivered, Rejected: st.rejected}
+		// The length first: a request is counted delivered before it leaves the queue, so
+		// the counters read afterwards include every request no longer queued.
 		n, err := s.queue.Len(d.name)
 		if err != nil {
 			rep.Status, rep.Error, status = "degraded", s.red.String(err.Error()), http.StatusServiceUnavailable
 		}
-		h.Queued = n
+		st := d.status()
+		h := destinationHealth{Name: d.name, State: "up", Failed: failed[d.name],
+			Delivered: st.delivered, Rejected: st.rejected, Queued: n}
 		if st.down {
 			rep.Status, h.State, h.LastError = "degraded", "retrying", st.lastError
 			at := st.retryAt.UTC().Truncate(time.Second)

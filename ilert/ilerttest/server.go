@@ -2,6 +2,7 @@ package ilerttest
 
 import (
 	"encoding/json"
+	"encoding/xml"
 	"fmt"
 	"io"
 	"net"
@@ -47,6 +48,14 @@ type CheckmkEvent struct {
 	Context map[string]string
 }
 
+// NagiosEvent is a body received on the 1.x Nagios endpoint (POST /api/v1/events/nagios).
+type NagiosEvent struct {
+	// IntegrationKey is the key from the body's apiKey element.
+	IntegrationKey string
+	// Variables are the payload's entries, names as sent (NOTIFY_HOSTNAME, PLUGIN_VERSION).
+	Variables map[string]string
+}
+
 // Failure describes how the server answers a request it is told to fail.
 type Failure struct {
 	// Status is the HTTP status to answer with (default 500 when Reset is false).
@@ -86,6 +95,7 @@ type Server struct {
 	requests  []Request
 	events    []ilert.Event
 	checkmk   []CheckmkEvent
+	nagios    []NagiosEvent
 	beats     []string
 	failures  []Failure
 	open      map[string]ilert.AlertStatus // lower-cased alert key → state
@@ -113,6 +123,7 @@ func Start(opts ...Option) *Server {
 	mux.HandleFunc("POST /api/events", s.handleEvent)
 	mux.HandleFunc("POST /api/v1/events", s.handleEvent)
 	mux.HandleFunc("POST /api/v1/events/checkmk-ext/{key}", s.handleCheckmk)
+	mux.HandleFunc("POST /api/v1/events/nagios", s.handleNagios)
 	mux.HandleFunc("/api/heartbeats/{key}", s.handleHeartbeat)
 	mux.HandleFunc("GET /api/alerts", s.handleListAlerts)
 	mux.HandleFunc("GET /api/alerts/{id}", s.handleGetAlert)
@@ -166,6 +177,13 @@ func (s *Server) CheckmkEvents() []CheckmkEvent {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]CheckmkEvent(nil), s.checkmk...)
+}
+
+// NagiosEvents returns the bodies accepted on the 1.x Nagios endpoint, in order.
+func (s *Server) NagiosEvents() []NagiosEvent {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]NagiosEvent(nil), s.nagios...)
 }
 
 // Heartbeats returns the heartbeat keys pinged, in order.
@@ -408,6 +426,41 @@ func (s *Server) handleCheckmk(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusAccepted, map[string]any{"incidentKey": alertKey})
+}
+
+// nagiosXMLDecl starts every body of iLert's 1.x plug-in.
+const nagiosXMLDecl = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>`
+
+// nagiosBody is the 1.x plug-in's XML.
+type nagiosBody struct {
+	XMLName xml.Name `xml:"event"`
+	APIKey  string   `xml:"apiKey"`
+	Entries []struct {
+		Key   string `xml:"key,attr"`
+		Value string `xml:",chardata"`
+	} `xml:"payload>entry"`
+}
+
+// handleNagios accepts the 1.x plug-in's XML (Content-Type application/xml, the XML
+// declaration first, an apiKey) with 200 and an empty body, and answers anything else
+// with 400.
+func (s *Server) handleNagios(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	var ev nagiosBody
+	if r.Header.Get("Content-Type") != "application/xml" || !strings.HasPrefix(string(body), nagiosXMLDecl) ||
+		xml.Unmarshal(body, &ev) != nil || strings.TrimSpace(ev.APIKey) == "" {
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = io.WriteString(w, "<error>not an iLert 1.x event</error>")
+		return
+	}
+	vars := make(map[string]string, len(ev.Entries))
+	for _, e := range ev.Entries {
+		vars[e.Key] = e.Value
+	}
+	s.mu.Lock()
+	s.nagios = append(s.nagios, NagiosEvent{IntegrationKey: ev.APIKey, Variables: vars})
+	s.mu.Unlock()
+	w.WriteHeader(http.StatusOK)
 }
 
 func (s *Server) handleHeartbeat(w http.ResponseWriter, r *http.Request) {

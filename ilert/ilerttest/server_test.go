@@ -158,3 +158,40 @@ func TestConcurrentAccess(t *testing.T) {
 	srv.Close()
 	srv.Close() // idempotent
 }
+
+func TestNagiosEndpoint(t *testing.T) {
+	t.Parallel()
+	const decl = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>`
+	valid := decl + `<event><apiKey>k</apiKey><payload><entry key="NOTIFY_HOSTNAME">web01</entry><entry key="PLUGIN_VERSION">1.7</entry></payload></event>`
+	tests := []struct {
+		name, contentType, body string
+		wantStatus              int
+	}{
+		{"valid", "application/xml", valid, http.StatusOK},
+		{"JSON content type", "application/json", valid, http.StatusBadRequest},
+		{"no declaration", "application/xml", strings.TrimPrefix(valid, decl), http.StatusBadRequest},
+		{"no key", "application/xml", decl + `<event><apiKey></apiKey><payload></payload></event>`, http.StatusBadRequest},
+		{"not XML", "application/xml", decl + `<event>`, http.StatusBadRequest},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := ilerttest.NewServer(t)
+			resp, err := srv.Client().Post(srv.URL()+"/api/v1/events/nagios", tt.contentType, strings.NewReader(tt.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != tt.wantStatus {
+				t.Errorf("status %d, want %d", resp.StatusCode, tt.wantStatus)
+			}
+			var want []ilerttest.NagiosEvent
+			if tt.wantStatus == http.StatusOK {
+				want = []ilerttest.NagiosEvent{{IntegrationKey: "k", Variables: map[string]string{"NOTIFY_HOSTNAME": "web01", "PLUGIN_VERSION": "1.7"}}}
+			}
+			if diff := cmp.Diff(want, srv.NagiosEvents()); diff != "" {
+				t.Errorf("recorded (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

@@ -15,5 +15,27 @@
 //	...
 //	res, err := queue.Flush(ctx, "ilert", sender.Deliver)
 //
+// A request may also carry its [Transport] settings (iLert base URL, proxy, TLS
+// verification): the Checkmk notifier's requests do, because its later flush has no rule
+// to read them from. A Sender with [Clients] gets the client for those settings, and
+// [Sender.Attempt] returns the verdict together with what the sink answered (status,
+// error code, correlation id) for the notifier's result lines.
+//
+// # Format
+//
+// Encode writes version 1 ({"v":1,…}) for requests to the ilert, ilert-checkmk and
+// alertops sinks without transport settings, and version 2 for the ilert-nagios sink and
+// requests with transport settings; Decode reads both. A payload of another version, or
+// of no known sink, is rejected ([ErrInvalidRequest]), so a queue moves it to its failed
+// requests with the reason instead of losing it.
+//
+// # Queue names
+//
+// The programs sharing a queue directory keep to their own destination names: the
+// webhook relay uses exactly "ilert" and "alertops", the Checkmk notifier
+// "ilert-<12 hex digits>" and "alertops-<12 hex digits>" (a hash of the key or webhook
+// URL), and each flushes only its own names, because the relay's requests need the
+// relay's configuration.
+//
 // The package never logs and starts no goroutines.
 package delivery

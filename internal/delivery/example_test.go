@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/alertbridge/alertbridge/alertops"
 	"github.com/alertbridge/alertbridge/ilert"
 	"github.com/alertbridge/alertbridge/ilert/ilerttest"
 	"github.com/alertbridge/alertbridge/internal/delivery"
@@ -75,4 +76,35 @@ func ExampleJudge() {
 	// delivered
 	// retry
 	// rejected
+}
+
+// oneClient is a Clients that makes an iLert client for the request's base URL. A real
+// program keeps one client per setting, and honours the proxy and TLS settings.
+type oneClient struct{}
+
+func (oneClient) ILert(t *delivery.Transport) (*ilert.Client, error) {
+	return ilert.NewClient(ilert.WithBaseURL(t.ILertURL))
+}
+
+func (oneClient) AlertOps(*delivery.Transport) (*alertops.Client, error) {
+	return nil, delivery.ErrNoClient
+}
+
+// A request that carries its transport settings goes where they say, through the client
+// the Sender's Clients makes for them; Attempt reports the verdict and the answer.
+func ExampleSender_Attempt() {
+	fake := ilerttest.Start()
+	defer fake.Close()
+	fake.FailNext(1, ilerttest.Failure{Status: 404, Body: "<error>not a Nagios source</error>"})
+	sender := &delivery.Sender{Clients: oneClient{}}
+	req := delivery.ILertNagios("il1api-example", map[string]string{"NOTIFY_HOSTNAME": "web01"}).
+		WithTransport(delivery.Transport{ILertURL: fake.URL(), Proxy: delivery.NoProxy}).
+		WithRef("PROBLEM web01")
+	for range 2 {
+		res := sender.Attempt(context.Background(), req)
+		fmt.Println(req, res.Verdict, res.StatusCode)
+	}
+	// Output:
+	// delivery.Request{Sink:ilert-nagios Ref:PROBLEM web01} rejected 404
+	// delivery.Request{Sink:ilert-nagios Ref:PROBLEM web01} delivered 200
 }

@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
+	"slices"
+	"strings"
 
 	"github.com/alertbridge/alertbridge/alertops"
 	"github.com/alertbridge/alertbridge/ilert"
@@ -19,6 +22,8 @@ const (
 	SinkILert Sink = "ilert"
 	// SinkILertCheckmk is iLert's Checkmk endpoint (ilert.Client.SendCheckmk).
 	SinkILertCheckmk Sink = "ilert-checkmk"
+	// SinkILertNagios is iLert's legacy 1.x Nagios endpoint (ilert.Client.SendNagios).
+	SinkILertNagios Sink = "ilert-nagios"
 	// SinkAlertOps is an AlertOps inbound integration (alertops.Client.Send).
 	SinkAlertOps Sink = "alertops"
 )
@@ -26,29 +31,38 @@ const (
 // Valid reports whether s is one of the sinks above.
 func (s Sink) Valid() bool {
 	switch s {
-	case SinkILert, SinkILertCheckmk, SinkAlertOps:
+	case SinkILert, SinkILertCheckmk, SinkILertNagios, SinkAlertOps:
 		return true
 	}
 	return false
 }
 
-// formatVersion is the version of the encoding written by [Request.Encode].
-const formatVersion = 1
+// The versions of the encoding. Version 2 adds the nagios sink and transport settings;
+// [Request.Encode] writes version 1 for a request that uses neither, so that what the
+// webhook relay queues reads the same as before, and [Decode] reads both.
+const (
+	formatV1      = 1
+	formatV2      = 2
+	formatVersion = formatV2 // the newest
+)
 
 // ErrInvalidRequest means a payload is not a request this package can deliver: it does
 // not decode, its version is unknown, or the part its sink needs is missing. A queue moves
 // such a request to its failed requests ([VerdictRejected]).
 var ErrInvalidRequest = errors.New("delivery: invalid request")
 
-// Request is one queued delivery. Build it with [ILert], [ILertCheckmk] or [AlertOps];
-// exactly the part its Sink names is set. It holds secrets (the integration key, the
-// webhook URL) and formats as its sink only, under every fmt verb.
+// Request is one queued delivery. Build it with [ILert], [ILertCheckmk], [ILertNagios] or
+// [AlertOps]; exactly the part its Sink names is set. It holds secrets (the integration
+// key, the webhook URL, proxy credentials: see [Request.Secrets]) and formats as its sink
+// and reference only, under every fmt verb.
 type Request struct {
 	Sink Sink
 	// ILert is the event for SinkILert, integration key included.
 	ILert *ilert.Event
 	// Checkmk is the notification for SinkILertCheckmk.
 	Checkmk *CheckmkNotification
+	// Nagios is the notification for SinkILertNagios.
+	Nagios *NagiosNotification
 	// AlertOpsURL is the webhook URL (it carries the account key) and AlertOps the alert,
 	// for SinkAlertOps.
 	AlertOpsURL string
@@ -57,12 +71,67 @@ type Request struct {
 	// example the ID of the webhook it came from), to match the delivery with its origin
 	// in logs. It is stored, never sent, and must not be a secret.
 	Ref string
+	// Transport, if set, says how to reach the sink, for a program whose later delivery
+	// has no configuration to look it up in (the Checkmk notifier's flush). A [Sender]
+	// passes it to its [Clients]. Nil means the Sender's own clients as they are.
+	Transport *Transport
+}
+
+// Transport is how a request reaches its sink. The zero value means iLert's default API,
+// the proxy of the environment and verified TLS.
+type Transport struct {
+	// ILertURL is the iLert API base URL ("" for ilert.DefaultBaseURL); iLert sinks only.
+	ILertURL string `json:"ilertURL,omitempty"`
+	// Proxy is "" for the proxy the environment names (HTTPS_PROXY, NO_PROXY), [NoProxy]
+	// to connect directly, or a proxy URL, which may carry credentials (a secret).
+	Proxy string `json:"proxy,omitempty"`
+	// IgnoreSSL turns off the verification of the sink's TLS certificate.
+	IgnoreSSL bool `json:"ignoreSSL,omitempty"`
+}
+
+// NoProxy is the [Transport.Proxy] value for a direct connection, as Checkmk's rules
+// spell it.
+const NoProxy = "NO_PROXY"
+
+// Validate reports whether t's URLs parse: ILertURL as an absolute http or https URL,
+// Proxy as "", [NoProxy] or an absolute URL with a host. The error never repeats a value.
+func (t Transport) Validate() error {
+	if t.ILertURL != "" {
+		u, err := url.Parse(t.ILertURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("%w: the iLert URL is not an absolute http or https URL", ErrInvalidRequest)
+		}
+	}
+	if _, err := t.ProxyURL(); err != nil {
+		return err
+	}
+	return nil
+}
+
+// ProxyURL returns the proxy URL of an explicit proxy, and nil for "" (the environment's
+// proxy) and [NoProxy].
+func (t Transport) ProxyURL() (*url.URL, error) {
+	if t.Proxy == "" || t.Proxy == NoProxy {
+		return nil, nil
+	}
+	u, err := url.Parse(t.Proxy)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return nil, fmt.Errorf("%w: the proxy is not %s or an absolute URL", ErrInvalidRequest, NoProxy)
+	}
+	return u, nil
 }
 
 // CheckmkNotification is a request for iLert's Checkmk endpoint.
 type CheckmkNotification struct {
 	IntegrationKey string            `json:"integrationKey"`
 	Context        map[string]string `json:"context"`
+}
+
+// NagiosNotification is a request for iLert's legacy 1.x Nagios endpoint: the variables
+// as iLert's 1.x plug-in sends them (NOTIFY_HOSTNAME, ...).
+type NagiosNotification struct {
+	IntegrationKey string            `json:"integrationKey"`
+	Variables      map[string]string `json:"variables"`
 }
 
 // ILert returns a request that sends e to iLert's Events API.
@@ -74,6 +143,12 @@ func ILertCheckmk(integrationKey string, notifyContext map[string]string) Reques
 	return Request{Sink: SinkILertCheckmk, Checkmk: &CheckmkNotification{IntegrationKey: integrationKey, Context: notifyContext}}
 }
 
+// ILertNagios returns a request that sends the variables of a notification to iLert's
+// legacy 1.x Nagios endpoint with the integration key.
+func ILertNagios(integrationKey string, vars map[string]string) Request {
+	return Request{Sink: SinkILertNagios, Nagios: &NagiosNotification{IntegrationKey: integrationKey, Variables: vars}}
+}
+
 // AlertOps returns a request that posts a to the AlertOps webhook URL.
 func AlertOps(webhookURL string, a alertops.Alert) Request {
 	return Request{Sink: SinkAlertOps, AlertOpsURL: webhookURL, AlertOps: &a}
@@ -83,6 +158,49 @@ func AlertOps(webhookURL string, a alertops.Alert) Request {
 func (r Request) WithRef(ref string) Request {
 	r.Ref = ref
 	return r
+}
+
+// WithTransport returns a copy of r that reaches its sink as t says.
+func (r Request) WithTransport(t Transport) Request {
+	r.Transport = &t
+	return r
+}
+
+// Secrets returns what of r must never be shown: the integration key or the webhook URL
+// and its key segment, and the proxy URL with its credentials. Give them to a redactor
+// before showing text that may quote them (a transport error, a URL).
+func (r Request) Secrets() []string {
+	var s []string
+	switch {
+	case r.ILert != nil:
+		s = append(s, r.ILert.IntegrationKey)
+	case r.Checkmk != nil:
+		s = append(s, r.Checkmk.IntegrationKey)
+	case r.Nagios != nil:
+		s = append(s, r.Nagios.IntegrationKey)
+	}
+	if r.AlertOpsURL != "" {
+		s = append(s, r.AlertOpsURL)
+		if u, err := url.Parse(r.AlertOpsURL); err == nil {
+			// The key segment alone, so that it is redacted wherever it shows up: the one
+			// after POSTAlert (or POSTAlertv2/generic).
+			segs := strings.Split(strings.Trim(u.Path, "/"), "/")
+			for i, seg := range segs {
+				if i > 0 && len(seg) >= 6 && strings.HasPrefix(strings.ToLower(segs[i-1]), "postalert") {
+					s = append(s, seg)
+				}
+			}
+		}
+	}
+	if r.Transport != nil {
+		if u, err := r.Transport.ProxyURL(); err == nil && u != nil && u.User != nil {
+			s = append(s, r.Transport.Proxy, u.User.String())
+			if pw, ok := u.User.Password(); ok {
+				s = append(s, pw)
+			}
+		}
+	}
+	return slices.DeleteFunc(s, func(v string) bool { return v == "" })
 }
 
 // String names the request's sink and reference; it never shows a key or URL.
@@ -102,14 +220,22 @@ type wire struct {
 	Sink        Sink                 `json:"sink"`
 	ILert       *ilert.Event         `json:"ilert,omitempty"`
 	Checkmk     *CheckmkNotification `json:"checkmk,omitempty"`
+	Nagios      *NagiosNotification  `json:"nagios,omitempty"`
 	AlertOpsURL string               `json:"alertopsURL,omitempty"`
 	AlertOps    *alertops.Alert      `json:"alertops,omitempty"`
 	Ref         string               `json:"ref,omitempty"`
+	Transport   *Transport           `json:"transport,omitempty"`
 }
 
-// Validate reports whether r names a known sink and carries what that sink needs. It
-// checks presence only; the sinks' clients validate the content when sending.
+// Validate reports whether r names a known sink and carries what that sink needs, and
+// whether its transport settings parse. It checks presence only; the sinks' clients
+// validate the content when sending.
 func (r Request) Validate() error {
+	if r.Transport != nil {
+		if err := r.Transport.Validate(); err != nil {
+			return err
+		}
+	}
 	switch r.Sink {
 	case SinkILert:
 		if r.ILert == nil {
@@ -119,10 +245,16 @@ func (r Request) Validate() error {
 		if r.Checkmk == nil {
 			return fmt.Errorf("%w: no Checkmk notification", ErrInvalidRequest)
 		}
+	case SinkILertNagios:
+		if r.Nagios == nil {
+			return fmt.Errorf("%w: no Nagios notification", ErrInvalidRequest)
+		}
 	case SinkAlertOps:
 		if r.AlertOps == nil || r.AlertOpsURL == "" {
 			return fmt.Errorf("%w: no AlertOps alert or webhook URL", ErrInvalidRequest)
 		}
+	case "":
+		return fmt.Errorf("%w: it names no sink", ErrInvalidRequest)
 	default:
 		return fmt.Errorf("%w: unknown sink %q", ErrInvalidRequest, truncate(string(r.Sink)))
 	}
@@ -130,17 +262,23 @@ func (r Request) Validate() error {
 }
 
 // Encode returns the request as one JSON object, {"v":1,"sink":…} and the sink's part,
-// for a queue's payload.
+// for a queue's payload: version 2 when it uses the nagios sink or transport settings,
+// version 1 otherwise.
 func (r Request) Encode() ([]byte, error) {
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
-	w := wire{Version: formatVersion, Sink: r.Sink, Ref: r.Ref}
+	w := wire{Version: formatV1, Sink: r.Sink, Ref: r.Ref, Transport: r.Transport}
+	if r.Sink == SinkILertNagios || r.Transport != nil {
+		w.Version = formatV2
+	}
 	switch r.Sink {
 	case SinkILert:
 		w.ILert = r.ILert
 	case SinkILertCheckmk:
 		w.Checkmk = r.Checkmk
+	case SinkILertNagios:
+		w.Nagios = r.Nagios
 	case SinkAlertOps:
 		w.AlertOpsURL, w.AlertOps = r.AlertOpsURL, r.AlertOps
 	}
@@ -164,15 +302,18 @@ func Decode(payload []byte) (Request, error) {
 	if dec.More() {
 		return Request{}, fmt.Errorf("%w: data after the request", ErrInvalidRequest)
 	}
-	if w.Version != formatVersion {
-		return Request{}, fmt.Errorf("%w: unsupported version %d", ErrInvalidRequest, w.Version)
+	if w.Version < formatV1 || w.Version > formatVersion {
+		return Request{}, fmt.Errorf("%w: unsupported version %d (this program reads versions %d to %d)",
+			ErrInvalidRequest, w.Version, formatV1, formatVersion)
 	}
-	r := Request{Sink: w.Sink, Ref: w.Ref}
+	r := Request{Sink: w.Sink, Ref: w.Ref, Transport: w.Transport}
 	switch w.Sink {
 	case SinkILert:
 		r.ILert = w.ILert
 	case SinkILertCheckmk:
 		r.Checkmk = w.Checkmk
+	case SinkILertNagios:
+		r.Nagios = w.Nagios
 	case SinkAlertOps:
 		r.AlertOpsURL, r.AlertOps = w.AlertOpsURL, w.AlertOps
 	}

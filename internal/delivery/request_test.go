@@ -16,8 +16,10 @@ import (
 )
 
 const (
-	testKey = "il1api0123456789abcdef"
-	testURL = "https://notify.alertops.com/POSTAlert/aokey-0123456789/Relay"
+	testKey           = "il1api0123456789abcdef"
+	testURL           = "https://notify.alertops.com/POSTAlert/aokey-0123456789/Relay"
+	testProxyPassword = "pr0xyPassw0rd"
+	testProxy         = "http://alice:" + testProxyPassword + "@proxy.example:3128"
 )
 
 func sampleRequests() map[string]delivery.Request {
@@ -31,6 +33,11 @@ func sampleRequests() map[string]delivery.Request {
 			CustomDetails:  map[string]any{"pings": float64(3), "tags": []any{"a", "b"}},
 		}).WithRef("webhook-7"),
 		"ilert-checkmk": delivery.ILertCheckmk(testKey, map[string]string{"HOSTNAME": "web01", "NOTIFICATIONTYPE": "PROBLEM"}),
+		"ilert-nagios": delivery.ILertNagios(testKey, map[string]string{"NOTIFY_HOSTNAME": "web01", "NOTIFY_NOTIFICATIONTYPE": "PROBLEM"}).
+			WithTransport(delivery.Transport{ILertURL: "https://ilert.example", Proxy: testProxy, IgnoreSSL: true}).
+			WithRef("PROBLEM web01"),
+		"ilert-checkmk-direct": delivery.ILertCheckmk(testKey, map[string]string{"HOSTNAME": "db02", "NOTIFICATIONTYPE": "RECOVERY"}).
+			WithTransport(delivery.Transport{Proxy: delivery.NoProxy}),
 		"alertops": delivery.AlertOps(testURL, alertops.Alert{
 			EventKey: "level/abc", Source: "Level", Host: "pc01", State: "CRITICAL",
 			Severity: alertops.SeverityCritical, NotificationType: "PROBLEM",
@@ -67,7 +74,11 @@ func TestDecodeRejects(t *testing.T) {
 		{"not JSON", `sink=ilert`, "does not decode"},
 		{"not an object", `[1]`, "does not decode"},
 		{"no version", `{"sink":"ilert","ilert":{}}`, "unsupported version 0"},
-		{"future version", `{"v":2,"sink":"ilert","ilert":{}}`, "unsupported version 2"},
+		{"future version", `{"v":3,"sink":"ilert","ilert":{}}`, "unsupported version 3 (this program reads versions 1 to 2)"},
+		{"no sink", `{"v":1,"kind":"ilert-checkmk","key":"` + testKey + `","body":{}}`, "it names no sink"},
+		{"nagios without notification", `{"v":2,"sink":"ilert-nagios"}`, "no Nagios notification"},
+		{"proxy not a URL", `{"v":2,"sink":"ilert","ilert":{},"transport":{"proxy":"alice:` + testProxyPassword + `"}}`, "the proxy is not NO_PROXY or an absolute URL"},
+		{"iLert URL not http", `{"v":2,"sink":"ilert","ilert":{},"transport":{"ilertURL":"ftp://` + testKey + `"}}`, "the iLert URL is not an absolute http or https URL"},
 		{"unknown sink", `{"v":1,"sink":"pagerduty"}`, `unknown sink "pagerduty"`},
 		{"ilert without event", `{"v":1,"sink":"ilert"}`, "no iLert event"},
 		{"checkmk without notification", `{"v":1,"sink":"ilert-checkmk"}`, "no Checkmk notification"},
@@ -85,7 +96,7 @@ func TestDecodeRejects(t *testing.T) {
 			if !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("Decode error = %q, want it to contain %q", err, tt.want)
 			}
-			testutil.AssertNoSecret(t, "error", err.Error(), testKey)
+			testutil.AssertNoSecret(t, "error", err.Error(), testKey, testProxyPassword)
 		})
 	}
 }
@@ -114,7 +125,7 @@ func TestRequestFormatHidesSecrets(t *testing.T) {
 	for name, req := range sampleRequests() {
 		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q"} {
 			got := fmt.Sprintf(verb, req)
-			testutil.AssertNoSecret(t, name+" "+verb, got, testKey, testURL, "aokey-0123456789")
+			testutil.AssertNoSecret(t, name+" "+verb, got, testKey, testURL, "aokey-0123456789", testProxyPassword)
 			if !strings.Contains(got, string(req.Sink)) {
 				t.Errorf("%s %s = %q, want the sink named", name, verb, got)
 			}
@@ -124,7 +135,7 @@ func TestRequestFormatHidesSecrets(t *testing.T) {
 
 func TestSinkAndVerdictValid(t *testing.T) {
 	t.Parallel()
-	for _, s := range []delivery.Sink{delivery.SinkILert, delivery.SinkILertCheckmk, delivery.SinkAlertOps} {
+	for _, s := range []delivery.Sink{delivery.SinkILert, delivery.SinkILertCheckmk, delivery.SinkILertNagios, delivery.SinkAlertOps} {
 		if !s.Valid() {
 			t.Errorf("%q.Valid() = false", s)
 		}
@@ -139,5 +150,38 @@ func TestSinkAndVerdictValid(t *testing.T) {
 	}
 	if delivery.Verdict("").Valid() {
 		t.Error(`Verdict("").Valid() = true`)
+	}
+}
+
+// TestEncodeVersion: a request without the additions of version 2 is written as version 1,
+// byte for byte as before, so that the relay's queue reads the same to older programs.
+func TestEncodeVersion(t *testing.T) {
+	t.Parallel()
+	want := map[string]string{"ilert": `{"v":1,`, "ilert-checkmk": `{"v":1,`, "alertops": `{"v":1,`,
+		"ilert-nagios": `{"v":2,`, "ilert-checkmk-direct": `{"v":2,`}
+	for name, req := range sampleRequests() {
+		payload, err := req.Encode()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(string(payload), want[name]) {
+			t.Errorf("%s encodes as %.12s…, want %s…", name, payload, want[name])
+		}
+	}
+}
+
+func TestRequestSecrets(t *testing.T) {
+	t.Parallel()
+	reqs := sampleRequests()
+	tests := map[string][]string{
+		"ilert":                {testKey},
+		"ilert-nagios":         {testKey, testProxy, "alice:" + testProxyPassword, testProxyPassword},
+		"ilert-checkmk-direct": {testKey},
+		"alertops":             {testURL, "aokey-0123456789"},
+	}
+	for name, want := range tests {
+		if diff := cmp.Diff(want, reqs[name].Secrets()); diff != "" {
+			t.Errorf("%s: Secrets() (-want +got):\n%s", name, diff)
+		}
 	}
 }

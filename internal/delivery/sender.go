@@ -18,37 +18,153 @@ var ErrNoClient = errors.New("delivery: no client configured for the sink")
 
 // Sender sends decoded requests with the clients it holds. A nil client means the sink
 // is not configured. A Sender is safe for concurrent use if its clients are (the ilert and
-// alertops clients are).
+// alertops clients are) and, when set, its Clients.
 type Sender struct {
 	ILert    *ilert.Client
 	AlertOps *alertops.Client
+	// Clients, if set, is asked for the client of every request instead of the two
+	// fields above: for requests that carry their [Transport] settings.
+	Clients Clients
 }
 
+// Clients gives a [Sender] the client that reaches a sink as a request's [Transport]
+// settings say (t is nil for a request without). A program keeps one client per setting
+// behind it, for the connection pool. An error means the settings cannot make a client
+// (the Sender judges the request rejected, or retry for an error wrapping [ErrNoClient]);
+// its text must not contain a secret.
+type Clients interface {
+	ILert(t *Transport) (*ilert.Client, error)
+	AlertOps(t *Transport) (*alertops.Client, error)
+}
+
+// Result is what became of one [Sender.Attempt]: the verdict, and what the sink answered
+// as far as it is known, for result lines and logs.
+type Result struct {
+	Verdict Verdict
+	// StatusCode is the HTTP status of the sink's final answer, success or not; 0 when
+	// there was none (a transport failure, an invalid request).
+	StatusCode int
+	// Code is the sink's error code (iLert's "code", e.g. NONE_OPEN_FOR_KEY), if any.
+	Code string
+	// CorrelationID is iLert's correlation-id of an error answer, to quote to its support.
+	CorrelationID string
+	// Err is the error (nil when delivered): a client's error, which never holds the
+	// request's key, or one wrapping [ErrInvalidRequest] or [ErrNoClient]. A transport
+	// error may quote a proxy URL: redact [Request.Secrets] before showing it.
+	Err error
+}
+
+// Outcome is what a spool deliver function returns for the result ([Verdict.Outcome]).
+func (r Result) Outcome() spool.Outcome { return r.Verdict.Outcome(r.Err) }
+
+// OutcomeWithReason is [Result.Outcome] with reason as the text the queue keeps (the
+// reason file of a rejected request, the error of a stopped flush) instead of the error's;
+// a rate limit's Retry-After still comes from the error. reason must not hold a secret.
+func (r Result) OutcomeWithReason(reason string) spool.Outcome {
+	if r.Err == nil {
+		return r.Outcome()
+	}
+	return r.Verdict.Outcome(&reasonError{reason: reason, err: r.Err})
+}
+
+// reasonError shows a program's reason for an error it still wraps.
+type reasonError struct {
+	reason string
+	err    error
+}
+
+func (e *reasonError) Error() string { return e.reason }
+func (e *reasonError) Unwrap() error { return e.err }
+
 // Send sends r with the client of its sink and returns the client's error (nil when the
-// sink accepted it). Judge the error with [Judge].
+// sink accepted it). Judge the error with [Judge]; [Sender.Attempt] does both.
 func (s *Sender) Send(ctx context.Context, r Request) error {
+	return s.Attempt(ctx, r).Err
+}
+
+// Attempt sends r with the client of its sink (which may try more than once, as its retry
+// policy says) and returns the verdict on the answer with what the sink answered.
+func (s *Sender) Attempt(ctx context.Context, r Request) Result {
+	status, err := s.send(ctx, r)
+	res := Result{Verdict: Judge(err), StatusCode: status, Err: err}
+	var ie *ilert.APIError
+	var ae *alertops.APIError
+	switch {
+	case errors.As(err, &ie):
+		res.StatusCode, res.Code, res.CorrelationID = ie.StatusCode, ie.Code, ie.CorrelationID
+	case errors.As(err, &ae):
+		res.StatusCode = ae.StatusCode
+	}
+	return res
+}
+
+// send sends r and returns the status of a successful answer.
+func (s *Sender) send(ctx context.Context, r Request) (int, error) {
 	if err := r.Validate(); err != nil {
-		return err
+		return 0, err
 	}
-	var err error
 	switch r.Sink {
-	case SinkILert:
-		if s.ILert == nil {
-			return fmt.Errorf("%w: %s", ErrNoClient, r.Sink)
+	case SinkILert, SinkILertCheckmk, SinkILertNagios:
+		c, err := s.ilertClient(r)
+		if err != nil {
+			return 0, err
 		}
-		_, err = s.ILert.Send(ctx, *r.ILert)
-	case SinkILertCheckmk:
-		if s.ILert == nil {
-			return fmt.Errorf("%w: %s", ErrNoClient, r.Sink)
+		var res *ilert.Response
+		switch r.Sink {
+		case SinkILert:
+			res, err = c.Send(ctx, *r.ILert)
+		case SinkILertCheckmk:
+			res, err = c.SendCheckmk(ctx, r.Checkmk.IntegrationKey, r.Checkmk.Context)
+		default:
+			res, err = c.SendNagios(ctx, r.Nagios.IntegrationKey, r.Nagios.Variables)
 		}
-		_, err = s.ILert.SendCheckmk(ctx, r.Checkmk.IntegrationKey, r.Checkmk.Context)
-	case SinkAlertOps:
-		if s.AlertOps == nil {
-			return fmt.Errorf("%w: %s", ErrNoClient, r.Sink)
+		if err != nil {
+			return 0, err
 		}
-		_, err = s.AlertOps.Send(ctx, r.AlertOpsURL, *r.AlertOps)
+		return res.StatusCode, nil
+	default: // SinkAlertOps: Validate knows no other
+		c, err := s.alertOpsClient(r)
+		if err != nil {
+			return 0, err
+		}
+		res, err := c.Send(ctx, r.AlertOpsURL, *r.AlertOps)
+		if err != nil {
+			return 0, err
+		}
+		return res.StatusCode, nil
 	}
-	return err
+}
+
+// ilertClient returns the iLert client for r.
+func (s *Sender) ilertClient(r Request) (*ilert.Client, error) {
+	if s.Clients != nil {
+		c, err := s.Clients.ILert(r.Transport)
+		return c, clientError(r.Sink, c == nil, err)
+	}
+	return s.ILert, clientError(r.Sink, s.ILert == nil, nil)
+}
+
+// alertOpsClient returns the AlertOps client for r.
+func (s *Sender) alertOpsClient(r Request) (*alertops.Client, error) {
+	if s.Clients != nil {
+		c, err := s.Clients.AlertOps(r.Transport)
+		return c, clientError(r.Sink, c == nil, err)
+	}
+	return s.AlertOps, clientError(r.Sink, s.AlertOps == nil, nil)
+}
+
+// clientError classifies the failure to get a client: a missing one is ErrNoClient, one
+// the request's settings cannot make is an invalid request.
+func clientError(sink Sink, missing bool, err error) error {
+	switch {
+	case err != nil && errors.Is(err, ErrNoClient):
+		return err
+	case err != nil:
+		return fmt.Errorf("%w: %s: transport settings: %w", ErrInvalidRequest, sink, err)
+	case missing:
+		return fmt.Errorf("%w: %s", ErrNoClient, sink)
+	}
+	return nil
 }
 
 // Deliver is a spool.DeliverFunc: it decodes the item's payload, sends it and returns the
@@ -66,8 +182,8 @@ func (s *Sender) DeliverItem(ctx context.Context, it spool.Item) (Verdict, error
 	if err != nil {
 		return VerdictRejected, err
 	}
-	err = s.Send(ctx, r)
-	return Judge(err), err
+	res := s.Attempt(ctx, r)
+	return res.Verdict, res.Err
 }
 
 // Verdict is what the answer to a delivery means for the queued request.

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -214,5 +216,162 @@ func TestDeliverThroughSpool(t *testing.T) {
 	}
 	if want := `rejected: delivery: invalid request: unknown sink "nowhere"`; failed[0].Reason != want {
 		t.Errorf("reason = %q, want %q", failed[0].Reason, want)
+	}
+}
+
+// clientsByTransport is a Clients that builds a client per transport setting and records
+// what it was asked for.
+type clientsByTransport struct {
+	mu    sync.Mutex
+	asked []delivery.Transport
+	fail  error // returned instead of a client, when set
+	none  bool  // return no client
+}
+
+func (c *clientsByTransport) ILert(t *delivery.Transport) (*ilert.Client, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if t != nil {
+		c.asked = append(c.asked, *t)
+	}
+	if c.fail != nil || c.none {
+		return nil, c.fail
+	}
+	return ilert.NewClient(ilert.WithBaseURL(t.ILertURL), ilert.WithRetry(ilert.RetryPolicy{MaxAttempts: 1, NoRetryOnRateLimit: true}))
+}
+
+func (c *clientsByTransport) AlertOps(t *delivery.Transport) (*alertops.Client, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if t != nil {
+		c.asked = append(c.asked, *t)
+	}
+	if c.fail != nil || c.none {
+		return nil, c.fail
+	}
+	return alertops.NewClient(alertops.WithRetry(alertops.RetryPolicy{MaxAttempts: 1, NoRetryOnRateLimit: true}))
+}
+
+// TestAttemptWithClients: requests carrying their transport reach the sink through the
+// client Clients gives for it, and the result says what the sink answered.
+func TestAttemptWithClients(t *testing.T) {
+	t.Parallel()
+	vars := map[string]string{"NOTIFY_HOSTNAME": "web01", "NOTIFY_NOTIFICATIONTYPE": "PROBLEM"}
+	tests := []struct {
+		name      string
+		failure   *ilerttest.Failure
+		fail      error           // what Clients returns instead of a client
+		noClient  bool            // Clients returns no client
+		want      delivery.Result // Err compared by presence only
+		wantInErr string
+	}{
+		{name: "nagios delivered", want: delivery.Result{Verdict: delivery.VerdictDelivered, StatusCode: 200}},
+		{name: "nagios 404", failure: &ilerttest.Failure{Status: 404, Code: "NOT_FOUND"},
+			want: delivery.Result{Verdict: delivery.VerdictRejected, StatusCode: 404, Code: "NOT_FOUND", CorrelationID: "set"}},
+		{name: "nagios 429", failure: &ilerttest.Failure{Status: 429},
+			want: delivery.Result{Verdict: delivery.VerdictRateLimited, StatusCode: 429, CorrelationID: "set"}},
+		{name: "nagios reset", failure: &ilerttest.Failure{Reset: true},
+			want: delivery.Result{Verdict: delivery.VerdictRetry}},
+		{name: "settings make no client", fail: errors.New("proxy refused"),
+			want: delivery.Result{Verdict: delivery.VerdictRejected}, wantInErr: "ilert-nagios: transport settings: proxy refused"},
+		{name: "no client", noClient: true,
+			want: delivery.Result{Verdict: delivery.VerdictRetry}, wantInErr: "no client configured"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			il := ilerttest.NewServer(t)
+			if tt.failure != nil {
+				il.FailNext(1, *tt.failure)
+			}
+			transport := delivery.Transport{ILertURL: il.URL(), Proxy: delivery.NoProxy}
+			clients := &clientsByTransport{fail: tt.fail, none: tt.noClient}
+			s := &delivery.Sender{Clients: clients}
+			got := s.Attempt(context.Background(), delivery.ILertNagios(testKey, vars).WithTransport(transport))
+			if (got.Err != nil) != (tt.want.Verdict != delivery.VerdictDelivered) {
+				t.Errorf("Err = %v with verdict %q", got.Err, got.Verdict)
+			}
+			if got.Err != nil {
+				testutil.AssertNoSecret(t, "error", got.Err.Error(), testKey)
+				if !strings.Contains(got.Err.Error(), tt.wantInErr) {
+					t.Errorf("Err = %q, want it to contain %q", got.Err, tt.wantInErr)
+				}
+			}
+			if got.CorrelationID != "" {
+				got.CorrelationID = "set"
+			}
+			got.Err = nil
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("result (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff([]delivery.Transport{transport}, clients.asked); diff != "" {
+				t.Errorf("Clients asked for (-want +got):\n%s", diff)
+			}
+			if tt.want.Verdict == delivery.VerdictDelivered {
+				if ev := il.NagiosEvents(); len(ev) != 1 || ev[0].Variables["NOTIFY_HOSTNAME"] != "web01" {
+					t.Errorf("iLert recorded %+v", ev)
+				}
+			}
+		})
+	}
+}
+
+// TestAttemptStatusOnSuccess: a delivered result carries the status of the answer.
+func TestAttemptStatusOnSuccess(t *testing.T) {
+	t.Parallel()
+	il := ilerttest.NewServer(t)
+	ao := alertopstest.NewServer(t)
+	s := newSender(t, il, ao)
+	reqs := sampleRequests()
+	for name, want := range map[string]int{"ilert": 202, "ilert-checkmk": 202} {
+		if got := s.Attempt(context.Background(), reqs[name]); got.Verdict != delivery.VerdictDelivered || got.StatusCode != want {
+			t.Errorf("%s: %+v, want delivered with %d", name, got, want)
+		}
+	}
+	a := delivery.AlertOps(ao.URL("aokey-0123456789", "Relay"), *reqs["alertops"].AlertOps)
+	if got := s.Attempt(context.Background(), a); got.Verdict != delivery.VerdictDelivered || got.StatusCode != 200 {
+		t.Errorf("alertops: %+v, want delivered with 200", got)
+	}
+}
+
+// TestOutcomeWithReason: the program's reason is what the queue keeps, and a rate limit
+// still holds the destination for the answer's Retry-After.
+func TestOutcomeWithReason(t *testing.T) {
+	t.Parallel()
+	ao := alertopstest.NewServer(t)
+	s := newSender(t, ilerttest.NewServer(t), ao)
+	alert := *sampleRequests()["alertops"].AlertOps
+	req := delivery.AlertOps(ao.URL("aokey-0123456789", "Relay"), alert)
+
+	ao.FailNext(1, alertopstest.Failure{Status: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {"120"}}})
+	res := s.Attempt(context.Background(), req)
+	if res.Verdict != delivery.VerdictRateLimited {
+		t.Fatalf("verdict %q, want rate-limited", res.Verdict)
+	}
+	q, err := spool.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, dest := range []string{"limited", "rejected"} {
+		if _, err := q.Enqueue(ctx, dest, []byte("{}")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fr, err := q.Flush(ctx, "limited", func(context.Context, spool.Item) spool.Outcome { return res.OutcomeWithReason("slow down") })
+	if err != nil || fr.Err == nil || fr.Err.Error() != "slow down" || time.Until(fr.HeldUntil) < 100*time.Second {
+		t.Errorf("rate-limited Flush = %+v, %v; want held about 120 s with the reason", fr, err)
+	}
+
+	ao.FailNext(1, alertopstest.Failure{Status: http.StatusNotFound})
+	res = s.Attempt(context.Background(), req)
+	if _, err := q.Flush(ctx, "rejected", func(context.Context, spool.Item) spool.Outcome {
+		return res.OutcomeWithReason("404 Not Found (PROBLEM pc01)")
+	}); err != nil {
+		t.Fatal(err)
+	}
+	failed, err := q.Failed()
+	if err != nil || len(failed) != 1 || failed[0].Reason != "rejected: 404 Not Found (PROBLEM pc01)" {
+		t.Errorf("Failed() = %+v, %v; want the program's reason", failed, err)
 	}
 }
