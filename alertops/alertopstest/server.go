@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/alertbridge/alertbridge/alertops"
+	"github.com/alertbridge/alertbridge/internal/httpstatus"
 )
 
 // maxBody bounds what the fake reads of a request body.
@@ -146,29 +147,6 @@ func (s *Server) Alerts() []Received {
 	return slices.Clone(s.alerts)
 }
 
-// statusRecorder remembers the status written.
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusRecorder) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusRecorder) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return w.ResponseWriter.Write(b)
-}
-
-// Unwrap lets http.ResponseController reach the connection (for Reset).
-func (w *statusRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
 // record stores every request, then answers with the next pending failure or serves it.
 func (s *Server) record(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -186,20 +164,20 @@ func (s *Server) record(next http.Handler) http.Handler {
 		}
 		s.mu.Unlock()
 
-		rec := &statusRecorder{ResponseWriter: w}
+		rec := &httpstatus.Recorder{ResponseWriter: w}
 		if fail != nil {
 			answer(rec, r, *fail)
 		} else {
 			next.ServeHTTP(rec, r)
 		}
 		s.mu.Lock()
-		s.requests[idx].Status = rec.status
+		s.requests[idx].Status = rec.Status
 		s.mu.Unlock()
 	})
 }
 
 // answer answers as f says.
-func answer(w *statusRecorder, r *http.Request, f Failure) {
+func answer(w *httpstatus.Recorder, r *http.Request, f Failure) {
 	if f.Delay > 0 {
 		t := time.NewTimer(f.Delay)
 		select {

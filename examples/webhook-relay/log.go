@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/alertbridge/alertbridge/internal/httpstatus"
 )
 
 // requestLog collects what the handlers learn about one request, for its one log line.
@@ -27,28 +29,6 @@ func note(ctx context.Context, kv ...any) {
 	}
 }
 
-// statusRecorder remembers the status a handler answered.
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusRecorder) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusRecorder) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return w.ResponseWriter.Write(b)
-}
-
-func (w *statusRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
 // logRequests writes one line per request: method, path, status, duration and what the
 // handlers noted (source, alert key, the result per destination, the reason of a
 // rejection). The query string is never logged. Health checks log at debug level.
@@ -56,22 +36,22 @@ func (s *server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		l := &requestLog{}
-		rec := &statusRecorder{ResponseWriter: w}
+		rec := &httpstatus.Recorder{ResponseWriter: w}
 		next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), requestLogKey{}, l)))
-		if rec.status == 0 {
-			rec.status = http.StatusOK
+		if rec.Status == 0 {
+			rec.Status = http.StatusOK
 		}
 		lvl := slog.LevelInfo
 		switch {
-		case r.URL.Path == healthPath && rec.status == http.StatusOK:
+		case r.URL.Path == healthPath && rec.Status == http.StatusOK:
 			lvl = slog.LevelDebug
-		case rec.status >= 500:
+		case rec.Status >= 500:
 			lvl = slog.LevelError
-		case rec.status >= 400:
+		case rec.Status >= 400:
 			lvl = slog.LevelWarn
 		}
 		l.mu.Lock()
-		attrs := append([]any{"method", r.Method, "path", trimPath(r.URL.Path), "status", rec.status,
+		attrs := append([]any{"method", r.Method, "path", trimPath(r.URL.Path), "status", rec.Status,
 			"duration", time.Since(start).Round(time.Microsecond)}, l.attrs...)
 		l.mu.Unlock()
 		s.log.Log(r.Context(), lvl, "request", attrs...)

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/alertbridge/alertbridge/ilert"
+	"github.com/alertbridge/alertbridge/internal/httpstatus"
 )
 
 // The error codes the fake answers with.
@@ -219,28 +220,6 @@ func (s *Server) AddAlertSources(sources ...ilert.AlertSource) {
 	s.sources = append(s.sources, sources...)
 }
 
-// statusWriter remembers the status written.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return w.ResponseWriter.Write(b)
-}
-
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
 // record stores every request, applies pending failures, then serves.
 func (s *Server) record(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -257,19 +236,19 @@ func (s *Server) record(next http.Handler) http.Handler {
 		}
 		s.mu.Unlock()
 
-		sw := &statusWriter{ResponseWriter: w}
+		sw := &httpstatus.Recorder{ResponseWriter: w}
 		if fail != nil {
 			s.fail(sw, r, *fail)
 		} else {
 			next.ServeHTTP(sw, r)
 		}
 		s.mu.Lock()
-		s.requests[idx].Status = sw.status
+		s.requests[idx].Status = sw.Status
 		s.mu.Unlock()
 	})
 }
 
-func (s *Server) fail(w *statusWriter, r *http.Request, f Failure) {
+func (s *Server) fail(w *httpstatus.Recorder, r *http.Request, f Failure) {
 	if f.Delay > 0 {
 		t := time.NewTimer(f.Delay)
 		select {
