@@ -40,6 +40,9 @@ func TestMain(m *testing.M) {
 }
 
 func runHelper(role string) int {
+	if role == openRole {
+		return runOpenReport(os.Getenv(helperDirEnv))
+	}
 	q, err := Open(os.Getenv(helperDirEnv))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

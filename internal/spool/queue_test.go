@@ -168,6 +168,13 @@ func TestPermissionsAreExplicitWhateverTheUmask(t *testing.T) {
 func TestOpenFailsClearlyWhenTheDirectoryIsUnusable(t *testing.T) {
 	t.Parallel()
 	base := t.TempDir()
+	// Root ignores directory permissions: as root, the cases marked unprivileged run Open in
+	// a child as an unprivileged user, in a directory that user can traverse.
+	var nobody *unprivileged
+	if os.Geteuid() == 0 {
+		nobody = newUnprivileged(t)
+		base = nobody.dir
+	}
 	file := filepath.Join(base, "file")
 	if err := os.WriteFile(file, nil, 0o600); err != nil {
 		t.Fatal(err)
@@ -176,26 +183,31 @@ func TestOpenFailsClearlyWhenTheDirectoryIsUnusable(t *testing.T) {
 	if err := os.Mkdir(readOnly, 0o500); err != nil {
 		t.Fatal(err)
 	}
+	if nobody != nil {
+		nobody.chown(t, readOnly) // its own directory, read-only, as for a non-root test
+	}
 	tests := []struct {
-		name     string
-		dir      string
-		wantIs   error
-		wantText string
-		skipRoot bool
+		name         string
+		dir          string
+		wantIs       error
+		wantText     string
+		unprivileged bool // needs a user that directory permissions apply to
 	}{
 		{name: "path is a file", dir: file, wantText: "not a directory"},
 		{name: "parent is a file", dir: filepath.Join(file, "spool"), wantIs: syscall.ENOTDIR, wantText: "not a directory"},
 		{name: "empty path", dir: "", wantText: "directory must not be empty"},
-		{name: "read-only parent", dir: filepath.Join(readOnly, "spool"), wantIs: fs.ErrPermission, wantText: "permission denied", skipRoot: true},
-		{name: "read-only queue directory", dir: readOnly, wantIs: fs.ErrPermission, wantText: "permission denied", skipRoot: true},
+		{name: "read-only parent", dir: filepath.Join(readOnly, "spool"), wantIs: fs.ErrPermission, wantText: "permission denied", unprivileged: true},
+		{name: "read-only queue directory", dir: readOnly, wantIs: fs.ErrPermission, wantText: "permission denied", unprivileged: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			if tt.skipRoot && os.Geteuid() == 0 {
-				t.Skip("root ignores directory permissions")
+			var err error
+			if tt.unprivileged && nobody != nil {
+				err = nobody.open(t, tt.dir)
+			} else {
+				_, err = Open(tt.dir)
 			}
-			_, err := Open(tt.dir)
 			if err == nil {
 				t.Fatal("Open succeeded")
 			}
