@@ -125,10 +125,16 @@ func TestPermissionsAreExplicitWhateverTheUmask(t *testing.T) {
 	// Not parallel: the umask belongs to the whole process.
 	for _, umask := range []int{0, 0o022, 0o277} {
 		t.Run(fmt.Sprintf("umask %03o", umask), func(t *testing.T) {
+			// The test's temporary directory comes first: under umask 277 its owner could
+			// not create anything in it (root could, which hid this in CI).
+			dir := filepath.Join(t.TempDir(), "spool")
 			old := syscall.Umask(umask)
 			defer syscall.Umask(old)
 			c := newClock(t0)
-			q := openQueue(t, WithClock(c.Now))
+			q, err := Open(dir, WithClock(c.Now))
+			if err != nil {
+				t.Fatalf("Open: %v", err)
+			}
 			enqueueAll(t, q, "d", "a", "b")
 			if err := q.Hold("d", t0.Add(time.Hour)); err != nil {
 				t.Fatal(err)
@@ -138,7 +144,7 @@ func TestPermissionsAreExplicitWhateverTheUmask(t *testing.T) {
 			enqueueAll(t, q, "d", "c")
 
 			var bad []string
-			err := filepath.WalkDir(q.Dir(), func(path string, d fs.DirEntry, err error) error {
+			err = filepath.WalkDir(q.Dir(), func(path string, d fs.DirEntry, err error) error {
 				if err != nil {
 					return err
 				}
