@@ -31,35 +31,16 @@ type Client struct {
 // Production callers should still bound every call with a context deadline.
 func NewClient(opts ...Option) (*Client, error) {
 	base, _ := url.Parse(DefaultBaseURL)
-	s := settings{baseURL: base, userAgent: DefaultUserAgent}
-	var errs []error
-	for _, opt := range opts {
-		if opt == nil {
-			continue
-		}
-		if err := opt(&s); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	if s.doer != nil && (s.proxy != nil || s.tlsConfig != nil) {
-		errs = append(errs, errors.New("WithProxy and WithTLSConfig configure the default client; they cannot be combined with WithHTTPClient"))
-	}
-	if err := errors.Join(errs...); err != nil {
+	s := settings{Settings: httpx.Settings{UserAgent: DefaultUserAgent, Policy: RetryPolicy{}.internal()}, baseURL: base}
+	if err := errors.Join(httpx.ApplyOptions(&s, opts), s.Check()); err != nil {
 		return nil, fmt.Errorf("ilert: new client: %w", err)
 	}
-	doer := s.doer
-	if doer == nil {
-		rt := httpx.NewTransport(httpx.TransportOptions{Proxy: s.proxy, TLSConfig: s.tlsConfig})
-		doer = httpx.NewClient(rt, s.requestTimeout)
-	}
-	policy := s.retry.internal()
-	policy.AttemptTimeout = s.requestTimeout
 	return &Client{
 		base:      s.baseURL,
-		userAgent: s.userAgent,
+		userAgent: s.UserAgent,
 		apiToken:  s.apiToken,
 		redactor:  redact.New(s.apiToken),
-		caller:    httpx.Caller{Doer: doer, Policy: policy},
+		caller:    s.Caller(),
 	}, nil
 }
 
