@@ -70,7 +70,7 @@ func (c *Client) Send(ctx context.Context, webhookURL string, a Alert) (*Respons
 	}
 	body, err := a.MarshalJSON()
 	if err != nil {
-		return nil, permanent(hook.redactor.Error(err))
+		return nil, httpx.Permanent(hook.redactor.Error(err))
 	}
 	caller := c.caller
 	caller.Redactor = hook.redactor

@@ -68,7 +68,7 @@ func (c *Client) Send(ctx context.Context, e Event) (*Response, error) {
 	}
 	body, err := json.Marshal(n)
 	if err != nil {
-		return nil, fmt.Errorf("ilert: %s: %w", op, permanent(red.Error(fmt.Errorf("encoding event: %w", err))))
+		return nil, fmt.Errorf("ilert: %s: %w", op, httpx.Permanent(red.Error(fmt.Errorf("encoding event: %w", err))))
 	}
 	classify := httpx.DefaultClassify
 	if n.EventType == EventTypeAccept || n.EventType == EventTypeResolve {
@@ -120,7 +120,7 @@ func (c *Client) sendVariables(ctx context.Context, k call, integrationKey strin
 	scrubbed, removed := ScrubCheckmkContext(integrationKey, vars)
 	body, err := encode(scrubbed)
 	if err != nil {
-		return nil, fmt.Errorf("ilert: %s: %w", k.op, permanent(k.red.Error(err)))
+		return nil, fmt.Errorf("ilert: %s: %w", k.op, httpx.Permanent(k.red.Error(err)))
 	}
 	k.body = body
 	res, err := c.do(ctx, k)
