@@ -102,13 +102,11 @@ func IsRateLimited(err error) bool {
 	return errors.As(err, &e) && e.RateLimited()
 }
 
-// classOf classifies any error a Client method returns; nil is a success.
+// classOf classifies any error a Client method returns: an *APIError by its answer, the
+// rest as httpx.ClassOf does (nil a success, an ended context retryable, ErrInvalidAlert,
+// ErrInvalidWebhookURL and encoding errors permanent).
 func classOf(err error) httpx.Class {
-	var ae *APIError
-	if errors.As(err, &ae) {
-		return ae.class
-	}
-	return httpx.ClassOf(err) // ErrInvalidAlert, ErrInvalidWebhookURL, encoding errors: permanent
+	return httpx.ClassOfAnswer(err, func(e *APIError) httpx.Class { return e.class })
 }
 
 // classifyStatus is AlertOps' classification of an answer, from its Checkmk page: 2xx

@@ -121,13 +121,11 @@ func IsRateLimited(err error) bool {
 	return errors.As(err, &e) && e.RateLimited()
 }
 
-// classOf classifies any error a Client method returns; nil is a success.
+// classOf classifies any error a Client method returns: an *APIError by its answer, the
+// rest as httpx.ClassOf does (nil a success, an ended context retryable, ErrInvalidEvent,
+// encoding errors and anything unknown permanent).
 func classOf(err error) httpx.Class {
-	var ae *APIError
-	if errors.As(err, &ae) {
-		return ae.class
-	}
-	return httpx.ClassOf(err) // ErrInvalidEvent, encoding errors, anything unknown: permanent
+	return httpx.ClassOfAnswer(err, func(e *APIError) httpx.Class { return e.class })
 }
 
 // classifyNoneOpen is the classification for ACCEPT, RESOLVE and checkmk-ext: a 400 with

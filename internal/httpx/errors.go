@@ -71,3 +71,13 @@ func ClassOf(err error) Class {
 	}
 	return ClassPermanent
 }
+
+// ClassOfAnswer is [ClassOf] for a sink whose answer error type E knows its class: the
+// first E in err's chain is classified by class, any other error by ClassOf.
+func ClassOfAnswer[E error](err error, class func(E) Class) Class {
+	var e E
+	if errors.As(err, &e) {
+		return class(e)
+	}
+	return ClassOf(err)
+}

@@ -47,3 +47,33 @@ func TestPermanentKeepsCause(t *testing.T) {
 		t.Errorf("Error() = %q, want the cause's %q", got, cause.Error())
 	}
 }
+
+// answerError is a sink's answer error for TestClassOfAnswer.
+type answerError struct{ class Class }
+
+func (e *answerError) Error() string { return "answer " + e.class.String() }
+
+func TestClassOfAnswer(t *testing.T) {
+	t.Parallel()
+	class := func(e *answerError) Class { return e.class }
+	tests := []struct {
+		name string
+		err  error
+		want Class
+	}{
+		{"nil", nil, ClassSuccess},
+		{"benign answer", &answerError{ClassBenign}, ClassBenign},
+		{"wrapped retryable answer", fmt.Errorf("send: %w", &answerError{ClassRetryable}), ClassRetryable},
+		{"answer beats a context error beside it", errors.Join(context.Canceled, &answerError{ClassPermanent}), ClassPermanent},
+		{"no answer: transport error", &Error{Class: ClassRetryable, Err: errors.New("reset")}, ClassRetryable},
+		{"no answer: unknown error", errors.New("invalid alert"), ClassPermanent},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := ClassOfAnswer(tt.err, class); got != tt.want {
+				t.Errorf("ClassOfAnswer(%v) = %v, want %v", tt.err, got, tt.want)
+			}
+		})
+	}
+}
