@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/alertbridge/alertbridge/internal/jsonx"
 )
 
 // TimestampLayout is the layout of [Alert.Timestamp] on the wire (always in UTC, so the
@@ -143,7 +145,7 @@ func appendExtra(b []byte, extra map[string]any) ([]byte, error) {
 			return nil, fmt.Errorf("alertops: encoding alert: Extra[%q]: %w", k.wire, err)
 		}
 		b = append(b, ',')
-		b = appendString(b, k.wire)
+		b = jsonx.AppendString(b, k.wire)
 		b = append(b, ':')
 		b = append(b, bytes.TrimSuffix(buf.Bytes(), []byte{'\n'})...)
 	}
@@ -175,58 +177,7 @@ func appendField(b []byte, name, value string) []byte {
 	b = append(b, '"')
 	b = append(b, name...)
 	b = append(b, `":`...)
-	return appendString(b, value)
-}
-
-const hexDigits = "0123456789abcdef"
-
-// appendString appends s as a JSON string: quotes, backslashes and control characters
-// escaped, each invalid UTF-8 byte written as \ufffd, U+2028 and U+2029 escaped (so the
-// output is also safe inside JavaScript), HTML characters left alone.
-func appendString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-		case r == '\u2028' || r == '\u2029':
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
-		default:
-			i += size
-			continue
-		}
-		i += size
-		start = i
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
+	return jsonx.AppendString(b, value)
 }
 
 // UnmarshalJSON decodes an alert from a JSON object. The fixed fields are matched by their

@@ -27,32 +27,13 @@ type Client struct {
 // Production callers should still bound every call with a context deadline: Checkmk, for
 // one, kills a notification script after 60 s.
 func NewClient(opts ...Option) (*Client, error) {
-	s := settings{userAgent: DefaultUserAgent}
-	var errs []error
-	for _, opt := range opts {
-		if opt == nil {
-			continue
-		}
-		if err := opt(&s); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	if s.doer != nil && (s.proxy != nil || s.tlsConfig != nil) {
-		errs = append(errs, errors.New("WithProxy and WithTLSConfig configure the default client; they cannot be combined with WithHTTPClient"))
-	}
-	if err := errors.Join(errs...); err != nil {
+	s := settings{Settings: httpx.Settings{UserAgent: DefaultUserAgent, Policy: RetryPolicy{}.internal()}}
+	if err := errors.Join(httpx.ApplyOptions(&s, opts), s.Check()); err != nil {
 		return nil, fmt.Errorf("alertops: new client: %w", err)
 	}
-	doer := s.doer
-	if doer == nil {
-		rt := httpx.NewTransport(httpx.TransportOptions{Proxy: s.proxy, TLSConfig: s.tlsConfig})
-		doer = httpx.NewClient(rt, s.requestTimeout)
-	}
-	policy := s.retry.internal()
-	policy.AttemptTimeout = s.requestTimeout
 	return &Client{
-		userAgent: s.userAgent,
-		caller:    httpx.Caller{Doer: doer, Policy: policy},
+		userAgent: s.UserAgent,
+		caller:    s.Caller(),
 		now:       time.Now,
 	}, nil
 }
@@ -89,7 +70,7 @@ func (c *Client) Send(ctx context.Context, webhookURL string, a Alert) (*Respons
 	}
 	body, err := a.MarshalJSON()
 	if err != nil {
-		return nil, permanent(hook.redactor.Error(err))
+		return nil, httpx.Permanent(hook.redactor.Error(err))
 	}
 	caller := c.caller
 	caller.Redactor = hook.redactor

@@ -1,7 +1,6 @@
 package alertops
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -103,23 +102,11 @@ func IsRateLimited(err error) bool {
 	return errors.As(err, &e) && e.RateLimited()
 }
 
-// classOf classifies any error a Client method returns; nil is a success.
+// classOf classifies any error a Client method returns: an *APIError by its answer, the
+// rest as httpx.ClassOf does (nil a success, an ended context retryable, ErrInvalidAlert,
+// ErrInvalidWebhookURL and encoding errors permanent).
 func classOf(err error) httpx.Class {
-	if err == nil {
-		return httpx.ClassSuccess
-	}
-	var ae *APIError
-	if errors.As(err, &ae) {
-		return ae.class
-	}
-	var he *httpx.Error
-	if errors.As(err, &he) {
-		return he.Class
-	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return httpx.ClassRetryable
-	}
-	return httpx.ClassPermanent // ErrInvalidAlert, ErrInvalidWebhookURL, encoding errors
+	return httpx.ClassOfAnswer(err, func(e *APIError) httpx.Class { return e.class })
 }
 
 // classifyStatus is AlertOps' classification of an answer, from its Checkmk page: 2xx
@@ -134,11 +121,6 @@ func classifyStatus(r *httpx.Response) httpx.Class {
 		return httpx.ClassRetryable
 	}
 	return httpx.ClassPermanent
-}
-
-// permanent marks an error as permanent for the classification helpers.
-func permanent(err error) error {
-	return &httpx.Error{Class: httpx.ClassPermanent, Err: err}
 }
 
 func newAPIError(op, method string, r *httpx.Response, hook webhook) *APIError {

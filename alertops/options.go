@@ -2,10 +2,8 @@ package alertops
 
 import (
 	"crypto/tls"
-	"errors"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/alertbridge/alertbridge/internal/httpx"
@@ -61,37 +59,22 @@ func (p RetryPolicy) internal() httpx.Policy {
 // Option configures a [Client]; see [NewClient].
 type Option func(*settings) error
 
+// settings are what the options set: the transport and retry settings every sink
+// shares.
 type settings struct {
-	doer           Doer
-	userAgent      string
-	proxy          func(*http.Request) (*url.URL, error)
-	tlsConfig      *tls.Config
-	requestTimeout time.Duration
-	retry          RetryPolicy
+	httpx.Settings
 }
 
 // WithHTTPClient makes the Client send every request through d instead of its own
 // default client. d should not follow redirects and should have a timeout; it must not be
 // nil. It excludes [WithProxy] and [WithTLSConfig], which configure the default client.
 func WithHTTPClient(d Doer) Option {
-	return func(s *settings) error {
-		if d == nil {
-			return errors.New("HTTP client must not be nil")
-		}
-		s.doer = d
-		return nil
-	}
+	return func(s *settings) error { return s.SetDoer(d) }
 }
 
 // WithUserAgent sets the User-Agent header (default [DefaultUserAgent]).
 func WithUserAgent(ua string) Option {
-	return func(s *settings) error {
-		if strings.TrimSpace(ua) == "" || strings.ContainsAny(ua, "\r\n") {
-			return errors.New("user agent must be a non-empty single line")
-		}
-		s.userAgent = ua
-		return nil
-	}
+	return func(s *settings) error { return s.SetUserAgent(ua) }
 }
 
 // WithProxy sets the proxy function of the default client, as http.Transport.Proxy (for
@@ -99,47 +82,23 @@ func WithUserAgent(ua string) Option {
 // it the default client connects directly: the environment is never read implicitly.
 // Proxy credentials in the proxy URL never appear in errors.
 func WithProxy(proxy func(*http.Request) (*url.URL, error)) Option {
-	return func(s *settings) error {
-		if proxy == nil {
-			return errors.New("proxy function must not be nil (omit WithProxy to connect directly)")
-		}
-		s.proxy = proxy
-		return nil
-	}
+	return func(s *settings) error { return s.SetProxy(proxy) }
 }
 
 // WithTLSConfig sets the TLS configuration of the default client (it is cloned), e.g. to
 // trust a private CA, or, as the Checkmk plugin's "Disable SSL verification" does,
 // &tls.Config{InsecureSkipVerify: true} behind a TLS-inspecting proxy. It must not be nil.
 func WithTLSConfig(c *tls.Config) Option {
-	return func(s *settings) error {
-		if c == nil {
-			return errors.New("TLS config must not be nil")
-		}
-		s.tlsConfig = c
-		return nil
-	}
+	return func(s *settings) error { return s.SetTLSConfig(c) }
 }
 
 // WithRequestTimeout bounds each attempt (default: 30 s, the default client's timeout).
 // The caller's context still bounds the whole call, retries and waits included.
 func WithRequestTimeout(d time.Duration) Option {
-	return func(s *settings) error {
-		if d <= 0 {
-			return errors.New("request timeout must be positive")
-		}
-		s.requestTimeout = d
-		return nil
-	}
+	return func(s *settings) error { return s.SetRequestTimeout(d) }
 }
 
 // WithRetry sets the retry policy; see [RetryPolicy] for the defaults of zero fields.
 func WithRetry(p RetryPolicy) Option {
-	return func(s *settings) error {
-		if err := p.internal().Validate(); err != nil {
-			return err
-		}
-		s.retry = p
-		return nil
-	}
+	return func(s *settings) error { return s.SetPolicy(p.internal()) }
 }

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/google/go-querystring/query"
+
+	"github.com/alertbridge/alertbridge/internal/httpx"
 )
 
 // AlertStatus is the state of an iLert alert.
@@ -182,7 +184,7 @@ func (c *Client) getJSON(ctx context.Context, op, path string, opts any, v any) 
 	if opts != nil {
 		q, err := query.Values(opts)
 		if err != nil {
-			return fmt.Errorf("ilert: %s: %w", op, permanent(err))
+			return fmt.Errorf("ilert: %s: %w", op, httpx.Permanent(err))
 		}
 		u += "?" + q.Encode()
 	}
@@ -194,7 +196,7 @@ func (c *Client) getJSON(ctx context.Context, op, path string, opts any, v any) 
 		if res.BodyTruncated {
 			err = fmt.Errorf("answer longer than %d bytes: %w", len(res.Body), err)
 		}
-		return fmt.Errorf("ilert: %s: decoding answer: %w", op, permanent(c.redactor.Error(err)))
+		return fmt.Errorf("ilert: %s: decoding answer: %w", op, httpx.Permanent(c.redactor.Error(err)))
 	}
 	return nil
 }

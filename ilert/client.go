@@ -31,35 +31,16 @@ type Client struct {
 // Production callers should still bound every call with a context deadline.
 func NewClient(opts ...Option) (*Client, error) {
 	base, _ := url.Parse(DefaultBaseURL)
-	s := settings{baseURL: base, userAgent: DefaultUserAgent}
-	var errs []error
-	for _, opt := range opts {
-		if opt == nil {
-			continue
-		}
-		if err := opt(&s); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	if s.doer != nil && (s.proxy != nil || s.tlsConfig != nil) {
-		errs = append(errs, errors.New("WithProxy and WithTLSConfig configure the default client; they cannot be combined with WithHTTPClient"))
-	}
-	if err := errors.Join(errs...); err != nil {
+	s := settings{Settings: httpx.Settings{UserAgent: DefaultUserAgent, Policy: RetryPolicy{}.internal()}, baseURL: base}
+	if err := errors.Join(httpx.ApplyOptions(&s, opts), s.Check()); err != nil {
 		return nil, fmt.Errorf("ilert: new client: %w", err)
 	}
-	doer := s.doer
-	if doer == nil {
-		rt := httpx.NewTransport(httpx.TransportOptions{Proxy: s.proxy, TLSConfig: s.tlsConfig})
-		doer = httpx.NewClient(rt, s.requestTimeout)
-	}
-	policy := s.retry.internal()
-	policy.AttemptTimeout = s.requestTimeout
 	return &Client{
 		base:      s.baseURL,
-		userAgent: s.userAgent,
+		userAgent: s.UserAgent,
 		apiToken:  s.apiToken,
 		redactor:  redact.New(s.apiToken),
-		caller:    httpx.Caller{Doer: doer, Policy: policy},
+		caller:    s.Caller(),
 	}, nil
 }
 
@@ -87,7 +68,7 @@ func (c *Client) Send(ctx context.Context, e Event) (*Response, error) {
 	}
 	body, err := json.Marshal(n)
 	if err != nil {
-		return nil, fmt.Errorf("ilert: %s: %w", op, permanent(red.Error(fmt.Errorf("encoding event: %w", err))))
+		return nil, fmt.Errorf("ilert: %s: %w", op, httpx.Permanent(red.Error(fmt.Errorf("encoding event: %w", err))))
 	}
 	classify := httpx.DefaultClassify
 	if n.EventType == EventTypeAccept || n.EventType == EventTypeResolve {
@@ -139,7 +120,7 @@ func (c *Client) sendVariables(ctx context.Context, k call, integrationKey strin
 	scrubbed, removed := ScrubCheckmkContext(integrationKey, vars)
 	body, err := encode(scrubbed)
 	if err != nil {
-		return nil, fmt.Errorf("ilert: %s: %w", k.op, permanent(k.red.Error(err)))
+		return nil, fmt.Errorf("ilert: %s: %w", k.op, httpx.Permanent(k.red.Error(err)))
 	}
 	k.body = body
 	res, err := c.do(ctx, k)

@@ -1,7 +1,6 @@
 package ilert
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -122,28 +121,11 @@ func IsRateLimited(err error) bool {
 	return errors.As(err, &e) && e.RateLimited()
 }
 
-// classOf classifies any error a Client method returns; nil is a success.
+// classOf classifies any error a Client method returns: an *APIError by its answer, the
+// rest as httpx.ClassOf does (nil a success, an ended context retryable, ErrInvalidEvent,
+// encoding errors and anything unknown permanent).
 func classOf(err error) httpx.Class {
-	if err == nil {
-		return httpx.ClassSuccess
-	}
-	var ae *APIError
-	if errors.As(err, &ae) {
-		return ae.class
-	}
-	var he *httpx.Error
-	if errors.As(err, &he) {
-		return he.Class
-	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return httpx.ClassRetryable
-	}
-	return httpx.ClassPermanent // ErrInvalidEvent, encoding errors, anything unknown
-}
-
-// permanent marks an error as permanent for the classification helpers.
-func permanent(err error) error {
-	return &httpx.Error{Class: httpx.ClassPermanent, Err: err}
+	return httpx.ClassOfAnswer(err, func(e *APIError) httpx.Class { return e.class })
 }
 
 // classifyNoneOpen is the classification for ACCEPT, RESOLVE and checkmk-ext: a 400 with

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -14,11 +13,8 @@ import (
 	"time"
 
 	"github.com/alertbridge/alertbridge/alertops"
-	"github.com/alertbridge/alertbridge/internal/httpstatus"
+	"github.com/alertbridge/alertbridge/internal/fakeserver"
 )
-
-// maxBody bounds what the fake reads of a request body.
-const maxBody = 4 << 20
 
 // Request is one request the server received, whatever it answered.
 type Request struct {
@@ -76,10 +72,9 @@ type Server struct {
 	srv  *httptest.Server
 	keys []string // nil: any key
 
+	log       fakeserver.Log // requests and scripted answers
 	mu        sync.Mutex
-	requests  []Request
 	alerts    []Received
-	failures  []Failure
 	closeOnce sync.Once
 }
 
@@ -99,7 +94,7 @@ func Start(opts ...Option) *Server {
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /POSTAlert/{key}/{integration}", s.handleAlert)
-	s.srv = httptest.NewServer(s.record(mux))
+	s.srv = httptest.NewServer(s.log.Handler(mux))
 	return s
 }
 
@@ -120,22 +115,16 @@ func (s *Server) Close() { s.closeOnce.Do(s.srv.Close) }
 
 // FailNext makes the next n requests fail (or answer) as f says.
 func (s *Server) FailNext(n int, f Failure) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for range n {
-		s.failures = append(s.failures, f)
-	}
+	s.log.FailNext(n, fakeserver.Failure{Status: f.Status, Header: f.Header, Delay: f.Delay, Reset: f.Reset,
+		Write: func(w http.ResponseWriter, status int) { writeFailure(w, status, f.Body) }})
 }
 
 // Requests returns every request received so far, in order, failed ones included.
 func (s *Server) Requests() []Request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]Request, len(s.requests))
-	for i, r := range s.requests {
-		r.Header = r.Header.Clone()
-		r.Body = bytes.Clone(r.Body)
-		out[i] = r
+	logged := s.log.Requests()
+	out := make([]Request, len(logged))
+	for i, r := range logged {
+		out[i] = Request(r)
 	}
 	return out
 }
@@ -147,65 +136,8 @@ func (s *Server) Alerts() []Received {
 	return slices.Clone(s.alerts)
 }
 
-// record stores every request, then answers with the next pending failure or serves it.
-func (s *Server) record(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(io.LimitReader(r.Body, maxBody))
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		s.mu.Lock()
-		idx := len(s.requests)
-		s.requests = append(s.requests, Request{Method: r.Method, Path: r.URL.Path, RawPath: r.URL.EscapedPath(),
-			Query: r.URL.RawQuery, Header: r.Header.Clone(), Body: body})
-		var fail *Failure
-		if len(s.failures) > 0 {
-			f := s.failures[0]
-			fail = &f
-			s.failures = s.failures[1:]
-		}
-		s.mu.Unlock()
-
-		rec := &httpstatus.Recorder{ResponseWriter: w}
-		if fail != nil {
-			answer(rec, r, *fail)
-		} else {
-			next.ServeHTTP(rec, r)
-		}
-		s.mu.Lock()
-		s.requests[idx].Status = rec.Status
-		s.mu.Unlock()
-	})
-}
-
-// answer answers as f says.
-func answer(w *httpstatus.Recorder, r *http.Request, f Failure) {
-	if f.Delay > 0 {
-		t := time.NewTimer(f.Delay)
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
-			t.Stop()
-			return
-		}
-	}
-	if f.Reset {
-		conn, _, err := http.NewResponseController(w).Hijack()
-		if err != nil {
-			return
-		}
-		if tcp, ok := conn.(*net.TCPConn); ok {
-			_ = tcp.SetLinger(0) // RST instead of FIN
-		}
-		_ = conn.Close()
-		return
-	}
-	for k, v := range f.Header {
-		w.Header()[k] = v
-	}
-	status := f.Status
-	if status == 0 {
-		status = http.StatusInternalServerError
-	}
-	body := f.Body
+// writeFailure writes a scripted answer: body, or the status text, as plain text.
+func writeFailure(w http.ResponseWriter, status int, body string) {
 	if body == "" {
 		body = http.StatusText(status)
 	}

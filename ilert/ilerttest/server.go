@@ -5,7 +5,6 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -15,7 +14,7 @@ import (
 	"time"
 
 	"github.com/alertbridge/alertbridge/ilert"
-	"github.com/alertbridge/alertbridge/internal/httpstatus"
+	"github.com/alertbridge/alertbridge/internal/fakeserver"
 )
 
 // The error codes the fake answers with.
@@ -25,9 +24,6 @@ const (
 	// CodeInvalidJSON answers a body that is not a JSON object.
 	CodeInvalidJSON = "INVALID_JSON"
 )
-
-// maxBody bounds what the fake reads of a request body.
-const maxBody = 4 << 20
 
 // Request is one request the server received, whatever it answered.
 type Request struct {
@@ -92,13 +88,12 @@ type Server struct {
 	track       bool
 	emptyBodies bool
 
+	log       fakeserver.Log // requests and scripted failures
 	mu        sync.Mutex
-	requests  []Request
 	events    []ilert.Event
 	checkmk   []CheckmkEvent
 	nagios    []NagiosEvent
 	beats     []string
-	failures  []Failure
 	open      map[string]ilert.AlertStatus // lower-cased alert key → state
 	alerts    []ilert.Alert
 	sources   []ilert.AlertSource
@@ -130,7 +125,7 @@ func Start(opts ...Option) *Server {
 	mux.HandleFunc("GET /api/alerts/{id}", s.handleGetAlert)
 	mux.HandleFunc("GET /api/alert-sources", s.handleListSources)
 	// Assign s.srv before serving: handlers read s.srv.URL.
-	s.srv = httptest.NewUnstartedServer(s.record(mux))
+	s.srv = httptest.NewUnstartedServer(s.log.Handler(mux))
 	s.srv.Start()
 	return s
 }
@@ -146,22 +141,16 @@ func (s *Server) Close() { s.closeOnce.Do(s.srv.Close) }
 
 // FailNext makes the next n requests (to any endpoint) fail as f says.
 func (s *Server) FailNext(n int, f Failure) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for range n {
-		s.failures = append(s.failures, f)
-	}
+	s.log.FailNext(n, fakeserver.Failure{Status: f.Status, Header: f.Header, Delay: f.Delay, Reset: f.Reset,
+		Write: func(w http.ResponseWriter, status int) { writeFailure(w, status, f) }})
 }
 
 // Requests returns every request received so far, in order, failed ones included.
 func (s *Server) Requests() []Request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]Request, len(s.requests))
-	for i, r := range s.requests {
-		r.Header = r.Header.Clone()
-		r.Body = append([]byte(nil), r.Body...)
-		out[i] = r
+	logged := s.log.Requests()
+	out := make([]Request, len(logged))
+	for i, r := range logged {
+		out[i] = Request{Method: r.Method, Path: r.Path, Query: r.Query, Header: r.Header, Body: r.Body, Status: r.Status}
 	}
 	return out
 }
@@ -220,62 +209,9 @@ func (s *Server) AddAlertSources(sources ...ilert.AlertSource) {
 	s.sources = append(s.sources, sources...)
 }
 
-// record stores every request, applies pending failures, then serves.
-func (s *Server) record(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(io.LimitReader(r.Body, maxBody))
-		r.Body = io.NopCloser(strings.NewReader(string(body)))
-		s.mu.Lock()
-		idx := len(s.requests)
-		s.requests = append(s.requests, Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Header: r.Header.Clone(), Body: body})
-		var fail *Failure
-		if len(s.failures) > 0 {
-			f := s.failures[0]
-			s.failures = s.failures[1:]
-			fail = &f
-		}
-		s.mu.Unlock()
-
-		sw := &httpstatus.Recorder{ResponseWriter: w}
-		if fail != nil {
-			s.fail(sw, r, *fail)
-		} else {
-			next.ServeHTTP(sw, r)
-		}
-		s.mu.Lock()
-		s.requests[idx].Status = sw.Status
-		s.mu.Unlock()
-	})
-}
-
-func (s *Server) fail(w *httpstatus.Recorder, r *http.Request, f Failure) {
-	if f.Delay > 0 {
-		t := time.NewTimer(f.Delay)
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
-			t.Stop()
-			return
-		}
-	}
-	if f.Reset {
-		conn, _, err := http.NewResponseController(w).Hijack()
-		if err != nil {
-			return
-		}
-		if tc, ok := conn.(*net.TCPConn); ok {
-			_ = tc.SetLinger(0)
-		}
-		conn.Close()
-		return
-	}
-	for k, v := range f.Header {
-		w.Header()[k] = v
-	}
-	status := f.Status
-	if status == 0 {
-		status = http.StatusInternalServerError
-	}
+// writeFailure writes a scripted failure's answer: its Body verbatim, or iLert's JSON
+// error body.
+func writeFailure(w http.ResponseWriter, status int, f Failure) {
 	if f.Body != "" {
 		w.WriteHeader(status)
 		_, _ = io.WriteString(w, f.Body)

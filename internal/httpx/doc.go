@@ -9,6 +9,14 @@
 // whatever the caller passes in; the environment is never read. To honour HTTP_PROXY and
 // friends, pass [net/http.ProxyFromEnvironment] explicitly.
 //
+// # Settings
+//
+// [Settings] hold what a sink client's options set (a caller's Doer, or the proxy and TLS
+// configuration of the default client; User-Agent, per-attempt timeout, retry policy).
+// Each sink's exported WithX options are one-line calls of its setters, so both sinks
+// validate alike; [ApplyOptions] runs them, [Settings.Check] rejects contradictions and
+// [Settings.Caller] builds the Caller.
+//
 // # Classification
 //
 // Every outcome has a [Class]: success, benign (a "nothing to do" answer the sink

@@ -1,6 +1,8 @@
 package httpx
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"net/http"
 )
@@ -43,3 +45,39 @@ func (e *Error) Error() string {
 
 // Unwrap returns the cause.
 func (e *Error) Unwrap() error { return e.Err }
+
+// Permanent marks err as permanent: [ClassOf] reports [ClassPermanent] for it and for
+// every error wrapping it. Sinks use it for failures before anything is sent, such as a
+// body that cannot be encoded.
+func Permanent(err error) error {
+	return &Error{Class: ClassPermanent, Err: err}
+}
+
+// ClassOf classifies an error a sink's call returned, once the sink has looked for its own
+// answer error (whose class it knows) in it: nil is a success, an *[Error] anywhere in the
+// chain has its class, an ended context is retryable (the request may not have arrived),
+// and anything else (invalid input, encoding errors, errors nobody classified) is
+// permanent: sending the same request again would fail the same way.
+func ClassOf(err error) Class {
+	if err == nil {
+		return ClassSuccess
+	}
+	var he *Error
+	if errors.As(err, &he) {
+		return he.Class
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return ClassRetryable
+	}
+	return ClassPermanent
+}
+
+// ClassOfAnswer is [ClassOf] for a sink whose answer error type E knows its class: the
+// first E in err's chain is classified by class, any other error by ClassOf.
+func ClassOfAnswer[E error](err error, class func(E) Class) Class {
+	var e E
+	if errors.As(err, &e) {
+		return class(e)
+	}
+	return ClassOf(err)
+}

@@ -3,6 +3,7 @@ package httpx_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -49,4 +50,32 @@ func ExampleClassifyStatus() {
 	// 429 retryable
 	// 501 permanent
 	// 503 retryable
+}
+
+// A sink's options are one-line calls of the setters; NewClient applies them, checks the
+// combination and builds its Caller once.
+func ExampleSettings() {
+	type option func(*httpx.Settings) error
+	withUserAgent := func(ua string) option {
+		return func(s *httpx.Settings) error { return s.SetUserAgent(ua) }
+	}
+	withRequestTimeout := func(d time.Duration) option {
+		return func(s *httpx.Settings) error { return s.SetRequestTimeout(d) }
+	}
+
+	s := httpx.Settings{UserAgent: "alertbridge-example"}
+	err := httpx.ApplyOptions(&s, []option{withUserAgent("a\nb"), withRequestTimeout(0)})
+	fmt.Println(err)
+
+	s = httpx.Settings{UserAgent: "alertbridge-example"}
+	if err := errors.Join(httpx.ApplyOptions(&s, []option{withRequestTimeout(5 * time.Second)}), s.Check()); err != nil {
+		fmt.Println(err)
+		return
+	}
+	c := s.Caller()
+	fmt.Println(s.UserAgent, c.Policy.AttemptTimeout)
+	// Output:
+	// user agent must be a non-empty single line
+	// request timeout must be positive
+	// alertbridge-example 5s
 }
