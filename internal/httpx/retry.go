@@ -29,7 +29,8 @@ type Caller struct {
 	// Sleep waits d or until ctx ends, returning ctx's error in that case. Nil means a
 	// timer in a select on ctx.Done(). Tests inject a recorder here.
 	Sleep func(ctx context.Context, d time.Duration) error
-	// Now returns the current time (nil: time.Now); it dates Retry-After and deadlines.
+	// Now returns the current time (nil: time.Now); it dates Retry-After. Context deadlines
+	// are compared with the real clock, as the context package sets them.
 	Now func() time.Time
 	// Jitter returns a number in [0, 1) (nil: math/rand/v2.Float64).
 	Jitter func() float64
@@ -84,7 +85,8 @@ func (c *Caller) Do(ctx context.Context, newRequest RequestFunc, classify Classi
 			}
 			wait = c.retryWait(p, res, attempt)
 		}
-		if deadline, ok := ctx.Deadline(); ok && !c.now().Add(wait).Before(deadline) {
+		if deadline, ok := ctx.Deadline(); ok && wait >= time.Until(deadline) {
+			// A context's deadline is on the real clock, whatever Now says.
 			// Waiting would outlast the caller's budget: report what we have now.
 			if failure != nil {
 				return nil, failure
