@@ -6,7 +6,6 @@ import (
 	"cmp"
 	"compress/gzip"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -218,9 +217,5 @@ func (c *ctxReader) Read(b []byte) (int, error) {
 	if err := c.ctx.Err(); err != nil {
 		return 0, err
 	}
-	n, err := c.r.Read(b)
-	if errors.Is(err, io.EOF) {
-		return n, io.EOF
-	}
-	return n, err
+	return c.r.Read(b)
 }
