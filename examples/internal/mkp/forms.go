@@ -2,6 +2,7 @@ package mkp
 
 import (
 	_ "embed"
+	"slices"
 )
 
 // The parameter form of the method "alertbridge", in two forms (see doc.go for what each
@@ -31,14 +32,17 @@ func LegacyForm() []byte { return append([]byte(nil), legacyForm...) }
 // rule_spec_alertbridge, a NotificationParameters named "alertbridge").
 func RulesetForm() []byte { return append([]byte(nil), rulesetForm...) }
 
-// FormKeys are the keys of the form, in the order the form shows them. Checkmk passes
-// each as NOTIFY_PARAMETER_<KEY in upper case>, nested values with further suffixes.
-var FormKeys = []string{
+// FormKeys returns the keys of the form, in the order the form shows them. Checkmk
+// passes each as NOTIFY_PARAMETER_<KEY in upper case>, nested values with further
+// suffixes.
+func FormKeys() []string { return slices.Clone(formKeys) }
+
+var formKeys = []string{
 	"ilert_api_key", "ilert_mode", "ilert_priority", "ilert_summary_host",
 	"ilert_summary_service", "ilert_rate", "alertops_webhook_url", "url_prefix",
 	"proxy_url", "ignore_ssl", "spool", "max_age", "retrier", "timeout",
 }
 
-// TimeoutKeys are the keys inside the form's "timeout" dictionary
+// TimeoutKeys returns the keys inside the form's "timeout" dictionary
 // (NOTIFY_PARAMETER_TIMEOUT_REQUEST, NOTIFY_PARAMETER_TIMEOUT_BUDGET).
-var TimeoutKeys = []string{"request", "budget"}
+func TimeoutKeys() []string { return []string{"request", "budget"} }

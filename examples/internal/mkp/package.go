@@ -30,10 +30,11 @@ func BytesFile(part Part, path string, data []byte) File {
 // Mode returns the permissions Checkmk gives the file when it installs it (Part.Mode).
 func (f File) Mode() int64 { return int64(f.Part.Mode(f.Path)) }
 
-// DefaultModTime is the modification time written for every entry unless WithModTime
-// gives another: a fixed time, so that building the same package twice gives the same
-// bytes. Checkmk does not keep it: "mkp enable" extracts with tar --touch.
-var DefaultModTime = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+// DefaultModTime returns the modification time written for every entry unless
+// WithModTime gives another: a fixed time (2026-01-01 00:00 UTC), so that building the
+// same package twice gives the same bytes. Checkmk does not keep it: "mkp enable"
+// extracts with tar --touch.
+func DefaultModTime() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) }
 
 // Option changes how New builds a package.
 type Option func(*settings) error
@@ -66,7 +67,7 @@ type Package struct {
 // Manifest.Validate). Every file needs a valid part, a clean relative path that no other
 // file of its part has, a size of 0 or more and a Body.
 func New(m Manifest, files []File, opts ...Option) (*Package, error) {
-	s := settings{modTime: DefaultModTime}
+	s := settings{modTime: DefaultModTime()}
 	for _, o := range opts {
 		if err := o(&s); err != nil {
 			return nil, err

@@ -36,7 +36,7 @@ func TestAlertbridgePackageContents(t *testing.T) {
 	for _, e := range outer {
 		names = append(names, e.hdr.Name)
 		if e.hdr.Typeflag != tar.TypeReg || e.hdr.Mode != 0o644 || e.hdr.Uid != 0 || e.hdr.Gid != 0 ||
-			e.hdr.Uname != "" || e.hdr.Gname != "" || !e.hdr.ModTime.Equal(DefaultModTime) {
+			e.hdr.Uname != "" || e.hdr.Gname != "" || !e.hdr.ModTime.Equal(DefaultModTime()) {
 			t.Errorf("%s: header %+v, want a regular file, mode 0644, owner 0, no names, the fixed time", e.hdr.Name, e.hdr)
 		}
 	}
@@ -69,7 +69,7 @@ func TestAlertbridgePackageContents(t *testing.T) {
 		}
 		var got []file
 		for _, f := range readTar(t, bytes.NewReader(e.data)) {
-			if f.hdr.Typeflag != tar.TypeReg || f.hdr.Uid != 0 || !f.hdr.ModTime.Equal(DefaultModTime) {
+			if f.hdr.Typeflag != tar.TypeReg || f.hdr.Uid != 0 || !f.hdr.ModTime.Equal(DefaultModTime()) {
 				t.Errorf("%s/%s: header %+v", e.hdr.Name, f.hdr.Name, f.hdr)
 			}
 			got = append(got, file{f.hdr.Name, f.hdr.Mode, string(f.data)})

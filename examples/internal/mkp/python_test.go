@@ -45,6 +45,7 @@ print("compiled")
 type legacyResult struct {
 	Registered   []string               `json:"registered"`
 	RequiredKeys []string               `json:"required_keys"`
+	Order        []string               `json:"order"`
 	Fields       map[string]legacyField `json:"fields"`
 	Validate     map[string]string      `json:"validate"`
 }
@@ -78,14 +79,17 @@ func TestLegacyFormRegistersOn23And24(t *testing.T) {
 			if diff := cmp.Diff([]string{"alertbridge"}, r.Registered); diff != "" {
 				t.Fatalf("registered (-want +got):\n%s", diff)
 			}
+			if diff := cmp.Diff(FormKeys(), r.Order); diff != "" {
+				t.Errorf("field order (-want +got):\n%s", diff)
+			}
 			keys := mapKeys(r.Fields)
-			if diff := cmp.Diff(sorted(FormKeys), keys); diff != "" {
+			if diff := cmp.Diff(sorted(FormKeys()), keys); diff != "" {
 				t.Errorf("form keys (-want +got):\n%s", diff)
 			}
 			for key, f := range r.Fields {
 				checkLegacyHelp(t, key, f)
 			}
-			if diff := cmp.Diff(TimeoutKeys, keysInOrder(r.Fields["timeout"].Elements, TimeoutKeys)); diff != "" {
+			if diff := cmp.Diff(TimeoutKeys(), keysInOrder(r.Fields["timeout"].Elements, TimeoutKeys())); diff != "" {
 				t.Errorf("timeout keys (-want +got):\n%s", diff)
 			}
 			if len(r.RequiredKeys) != 0 {
@@ -157,6 +161,7 @@ type rulesetResult struct {
 	Topic     string                  `json:"topic"`
 	Title     string                  `json:"title"`
 	FormType  string                  `json:"form_type"`
+	Order     []string                `json:"order"`
 	Fields    map[string]rulesetField `json:"fields"`
 	Required  []string                `json:"required"`
 	Validate  map[string]string       `json:"validate"`
@@ -183,10 +188,13 @@ func TestRulesetFormLoads(t *testing.T) {
 	if r.Name != WrapperName || r.Topic != "notifications" || r.FormType != "Dictionary" || r.Title == "" {
 		t.Errorf("rule spec: name %q, topic %q, form %q, title %q", r.Name, r.Topic, r.FormType, r.Title)
 	}
-	if diff := cmp.Diff(sorted(FormKeys), mapKeys(r.Fields)); diff != "" {
+	if diff := cmp.Diff(sorted(FormKeys()), mapKeys(r.Fields)); diff != "" {
 		t.Errorf("form keys (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff(TimeoutKeys, keysInOrder(r.Fields["timeout"].Elements, TimeoutKeys)); diff != "" {
+	if diff := cmp.Diff(FormKeys(), r.Order); diff != "" {
+		t.Errorf("field order (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(TimeoutKeys(), keysInOrder(r.Fields["timeout"].Elements, TimeoutKeys())); diff != "" {
 		t.Errorf("timeout keys (-want +got):\n%s", diff)
 	}
 	var check func(string, rulesetField)
@@ -294,7 +302,7 @@ func TestEncodings(t *testing.T) {
 	var got map[string]map[string][][]string
 	runPythonJSON(t, &got, nil, "testdata/harness.py", "encodings")
 	for form, fields := range got {
-		if diff := cmp.Diff(sorted(FormKeys), mapKeys(fields)); diff != "" {
+		if diff := cmp.Diff(sorted(FormKeys()), mapKeys(fields)); diff != "" {
 			t.Errorf("%s samples do not cover the form keys (-want +got):\n%s", form, diff)
 		}
 	}

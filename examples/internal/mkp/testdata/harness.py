@@ -62,6 +62,7 @@ def legacy(standins, path, version, layout):
     # What 2.4's _construct_form_spec_from_valuespec reads from a legacy Dictionary.
     elements = list(spec._elements())
     result["required_keys"] = list(spec._required_keys)
+    result["order"] = [key for key, _vs in elements]
     result["fields"] = {key: _legacy_field(vs) for key, vs in elements}
 
     def accepts(value):
@@ -127,6 +128,7 @@ def ruleset(standins, path):
         topic=spec.topic.value,
         title=_text(spec.title),
         form_type=type(form).__name__,
+        order=list(form.elements),
         fields=_form_field(form)["elements"],
         required=_form_field(form)["required"],
     )
