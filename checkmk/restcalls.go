@@ -209,8 +209,9 @@ func (c *Client) ListComments(ctx context.Context, f CommentFilter) ([]CommentEn
 	if err != nil {
 		return nil, invalidRequest(op, "encoding the filter: %v", err)
 	}
-	res, err := c.do(ctx, restCall{op: op, method: http.MethodGet, path: "/domain-types/comment/collections/" + url.PathEscape(string(coll)),
-		query: q.Encode(), maxBody: MaxCommentListBytes})
+	k := restCall{op: op, method: http.MethodGet, path: "/domain-types/comment/collections/" + url.PathEscape(string(coll)),
+		query: q.Encode(), maxBody: MaxCommentListBytes}
+	res, err := c.do(ctx, k)
 	if err != nil {
 		return nil, err
 	}
@@ -230,9 +231,11 @@ func (c *Client) ListComments(ctx context.Context, f CommentFilter) ([]CommentEn
 		} `json:"value"`
 	}
 	if err := json.Unmarshal(res.Body, &answer); err != nil {
-		e := &APIError{Op: op, Method: http.MethodGet, URL: c.redactor.RawURL(c.api.String()), StatusCode: 0,
-			Err: fmt.Errorf("decoding the answer: %w", err), class: httpx.ClassPermanent, Attempts: res.Attempts}
-		return nil, e
+		if res.BodyTruncated {
+			err = fmt.Errorf("answer longer than %d bytes: %w", len(res.Body), err)
+		}
+		return nil, &APIError{Op: op, Method: k.method, URL: c.redactor.RawURL(c.api.String() + k.path),
+			Err: fmt.Errorf("decoding the answer: %w", c.redactor.Error(err)), class: httpx.ClassPermanent, Attempts: res.Attempts}
 	}
 	out := make([]CommentEntry, 0, len(answer.Value))
 	for _, v := range answer.Value {

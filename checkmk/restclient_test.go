@@ -600,3 +600,15 @@ func TestRESTRequestTimeoutRetriesSlowAttempts(t *testing.T) {
 		t.Fatalf("AddHostComment = %+v, %v; want success on the second attempt", res, err)
 	}
 }
+
+func TestListCommentsUndecodableAnswer(t *testing.T) {
+	t.Parallel()
+	srv := fakeSite(t)
+	srv.FailNext(1, checkmktest.Failure{Status: 200, Body: "<html>login page</html>"})
+	_, err := newRESTClient(t, srv).ListComments(context.Background(), checkmk.CommentFilter{})
+	e := asAPIError(t, err)
+	if !strings.Contains(err.Error(), "decoding the answer") || !strings.HasSuffix(e.URL, "/domain-types/comment/collections/all") {
+		t.Errorf("error %v (URL %s)", err, e.URL)
+	}
+	classes{permanent: true}.check(t, e)
+}

@@ -209,8 +209,10 @@ func (s *Server) Client() *http.Client { return s.srv.Client() }
 // Close shuts the server down; it is safe to call more than once.
 func (s *Server) Close() { s.closeOnce.Do(s.srv.Close) }
 
-// User and Secret return the credentials the server accepts.
-func (s *Server) User() string   { return s.user }
+// User returns the automation user the server accepts.
+func (s *Server) User() string { return s.user }
+
+// Secret returns the automation secret the server accepts.
 func (s *Server) Secret() string { return s.secret }
 
 // AddHost adds a monitored host in the given state (checkmk.HostUp has no problem).
