@@ -17,10 +17,11 @@ import (
 // few kilobytes; the limit only keeps a misbehaving sender from filling memory.
 const DefaultAlertWebhookMaxBodyBytes = 1 << 20
 
-// DefaultAlertWebhookEventTypes are the event types an [AlertWebhookHandler] delivers
-// unless [WithWebhookEventTypes] says otherwise: those a two-way sync acts on.
-var DefaultAlertWebhookEventTypes = []AlertEventType{
-	AlertEventAcknowledged, AlertEventCommentAdded, AlertEventResolved, AlertEventAutoResolved,
+// DefaultAlertWebhookEventTypes returns the event types an [AlertWebhookHandler] delivers
+// unless [WithWebhookEventTypes] says otherwise, those a two-way sync acts on: accepted
+// (alert-acknowledged), comment added, resolved and auto-resolved.
+func DefaultAlertWebhookEventTypes() []AlertEventType {
+	return []AlertEventType{AlertEventAcknowledged, AlertEventCommentAdded, AlertEventResolved, AlertEventAutoResolved}
 }
 
 // Errors an [AlertWebhookHandler] reports to its hooks. Test for them with errors.Is.
@@ -92,7 +93,7 @@ func NewAlertWebhookHandler(deliver func(ctx context.Context, w *AlertWebhook) e
 	}
 	h := &AlertWebhookHandler{deliver: deliver, alertWebhookConfig: alertWebhookConfig{
 		maxBody: DefaultAlertWebhookMaxBodyBytes,
-		types:   slices.Clone(DefaultAlertWebhookEventTypes),
+		types:   DefaultAlertWebhookEventTypes(),
 	}}
 	var errs []error
 	for _, opt := range opts {

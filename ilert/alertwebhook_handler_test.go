@@ -245,3 +245,12 @@ func TestAlertWebhookHandlerPassesRequestContext(t *testing.T) {
 		t.Errorf("context value %v", got)
 	}
 }
+
+func TestDefaultAlertWebhookEventTypesIsACopy(t *testing.T) {
+	t.Parallel()
+	d := ilert.DefaultAlertWebhookEventTypes()
+	d[0] = ilert.AlertEventCreated
+	if got := ilert.DefaultAlertWebhookEventTypes()[0]; got != ilert.AlertEventAcknowledged {
+		t.Errorf("changing the returned slice changed the default: %q", got)
+	}
+}
