@@ -49,6 +49,27 @@
 // values of a custom script's parameter list. It is the body for iLert's checkmk-ext
 // endpoint (ilert.Client.SendCheckmk) and the customDetails of ToILert's events.
 //
+// # Checkmk's REST API and two-way sync with iLert
+//
+// [Client] calls Checkmk's REST API as an automation user ("Authorization: Bearer <user>
+// <secret>", the secret never in errors): [Client.AcknowledgeHost] and
+// [Client.AcknowledgeService] ([NewAcknowledgement]: sticky, not persistent, and without
+// notification, [DefaultAckNotify]), [Client.RemoveHostAcknowledgement] and
+// [Client.RemoveServiceAcknowledgement] (Checkmk 2.4.0p6 and later),
+// [Client.AddHostComment], [Client.AddServiceComment] and [Client.ListComments]. It uses
+// the sinks' transport and retry core (options as ilert's: [WithHTTPClient], [WithProxy],
+// [WithRetry], …). Every error is an *[APIError] that classifies itself: Retryable,
+// Permanent, Benign (422, an acknowledgement of an object without a problem),
+// RateLimited, RetryAfter. Package checkmktest is a fake of the API for tests.
+//
+// [FromILertWebhook] maps an event of iLert's alert webhook (ilert.AlertWebhook) to the
+// [Action] it asks for in Checkmk: accepted → acknowledge ("Accepted in iLert by <name>"),
+// comment added → comment, resolved → nothing or, optionally, remove the
+// acknowledgement. The object comes from the alert key "<site>/<host>[/<service>]" that
+// the notifier sets in events mode ([ParseILertAlertKey]); every event that asks for
+// nothing gives an error wrapping [ErrSkip], keys in another form [ErrNotEventsModeKey]
+// too. [Action.Apply] carries an action out.
+//
 // # Templates, performance data and exit codes
 //
 // ParsePerfData splits HOSTPERFDATA/SERVICEPERFDATA into metrics. ExpandMacros fills Checkmk's $MACRO$ placeholders from a context. ExitCode names the

@@ -22,6 +22,7 @@ type Client struct {
 	apiToken  string
 	redactor  *redact.Redactor // the API token
 	caller    httpx.Caller     // copied per call, with the call's redactor
+	heartbeat heartbeatSettings
 }
 
 // NewClient returns a Client configured by opts. Without options it sends to
@@ -41,6 +42,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		apiToken:  s.apiToken,
 		redactor:  redact.New(s.apiToken),
 		caller:    s.Caller(),
+		heartbeat: s.heartbeat.resolve(s.baseURL),
 	}, nil
 }
 
@@ -132,15 +134,20 @@ func (c *Client) sendVariables(ctx context.Context, k call, integrationKey strin
 	return r, nil
 }
 
-// PingHeartbeat reports a heartbeat (GET /api/heartbeats/{key}); iLert answers 202. The
-// key is part of the URL and never appears in errors.
+// PingHeartbeat reports a heartbeat with GET; iLert answers 202. Which endpoint it calls
+// depends on the key and the client's [HeartbeatEndpoint] (see [WithHeartbeatEndpoint]):
+// by default a legacy heartbeat alert source's key (il1hbt…) is pinged at
+// GET /api/heartbeats/{key} on the base URL, and every other key, that of a heartbeat
+// monitor, at GET /api/pings/{key} on the heartbeat host ([DefaultHeartbeatBaseURL], or
+// the base URL when only [WithBaseURL] is given). The key is part of the URL and never
+// appears in errors.
 func (c *Client) PingHeartbeat(ctx context.Context, heartbeatKey string) (*Response, error) {
 	const op = "ping heartbeat"
 	red := c.redactor.With(heartbeatKey)
 	if blank(heartbeatKey) {
 		return nil, fmt.Errorf("ilert: %s: heartbeat key is empty", op)
 	}
-	u := c.endpoint("/api/heartbeats/" + url.PathEscape(heartbeatKey))
+	u := c.heartbeatURL(heartbeatKey)
 	res, err := c.do(ctx, call{op: op, red: red, method: http.MethodGet, url: u, header: acceptJSON})
 	if err != nil {
 		return nil, err

@@ -8,10 +8,22 @@
 //   - the legacy 1.x Nagios endpoint (POST /api/v1/events/nagios, XML) with
 //     [Client.SendNagios], for alert sources of type "Nagios / Icinga" that iLert's 1.x
 //     Nagios/Checkmk plug-in fed;
-//   - heartbeats with [Client.PingHeartbeat];
+//   - heartbeats with [Client.PingHeartbeat], for legacy heartbeat alert sources
+//     (GET /api/heartbeats/{key}) and heartbeat monitors (GET /api/pings/{key} on
+//     beat.ilert.com), chosen by key ([HeartbeatEndpointForKey]) or by
+//     [WithHeartbeatEndpoint];
 //
 // and, with a user API token ([WithAPIToken]), the REST reads an embedder needs:
 // [Client.ListAlerts], [Client.GetAlert], [Client.ListAlertSources].
+//
+// In the other direction it receives iLert's outbound alert webhook (an alert action of
+// type webhook): [DecodeAlertWebhook] turns a body into an [AlertWebhook] (alert id,
+// [AlertEventType], status, alert key, summary, assignee, alert source, comment), keeping
+// what it does not know in AlertWebhook.Extra and unknown event types as they are, and
+// [AlertWebhookHandler] is the http.Handler for it: Basic credentials checked in constant
+// time, a body limit, precise 4xx answers, 200 for the event types it does not deliver,
+// 422 or 503 from the delivery function's error. What iLert documents of the body, and
+// what is inferred, is in testdata/webhook/README.md.
 //
 // # Sending
 //

@@ -58,8 +58,9 @@ type Option func(*settings) error
 // shares, and iLert's own.
 type settings struct {
 	httpx.Settings
-	baseURL  *url.URL
-	apiToken string
+	baseURL   *url.URL
+	apiToken  string
+	heartbeat heartbeatSettings // heartbeat.go
 }
 
 // WithBaseURL sets the API base URL (default [DefaultBaseURL]), e.g. the URL of an
@@ -84,6 +85,7 @@ func WithBaseURL(raw string) Option {
 		u.Path = strings.TrimRight(u.Path, "/")
 		u.RawPath = ""
 		s.baseURL = u
+		s.heartbeat.baseURLSet = true
 		return nil
 	}
 }

@@ -82,10 +82,10 @@ func TestWithHTTPClientIsUsed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.PingHeartbeat(context.Background(), "hb"); err != nil {
+	if _, err := c.PingHeartbeat(context.Background(), "il1hbt-hb"); err != nil {
 		t.Fatal(err)
 	}
-	if want := []string{"GET https://api.ilert.com/api/heartbeats/hb"}; !slices.Equal(want, got) {
+	if want := []string{"GET https://api.ilert.com/api/heartbeats/il1hbt-hb"}; !slices.Equal(want, got) {
 		t.Errorf("requests %v, want %v", got, want)
 	}
 }

@@ -1,9 +1,11 @@
 // Package ilerttest is a fake iLert for tests: an httptest server that speaks the Events
 // API (POST /api/events and the legacy /api/v1/events), the Checkmk endpoint
 // (POST /api/v1/events/checkmk-ext/{key}), the 1.x Nagios endpoint
-// (POST /api/v1/events/nagios, XML; answered 200, recorded as [NagiosEvent]), heartbeats (GET /api/heartbeats/{key}) and the
-// REST reads of the ilert package (alerts and alert sources). It records what it receives,
-// decoded into the ilert package's types and raw, and can be told to fail.
+// (POST /api/v1/events/nagios, XML; answered 200, recorded as [NagiosEvent]), heartbeats
+// (legacy GET /api/heartbeats/{key} and heartbeat monitors' GET /api/pings/{key}, both
+// answered 202 and recorded as [HeartbeatPing]) and the REST reads of the ilert package
+// (alerts and alert sources). It records what it receives, decoded into the ilert
+// package's types and raw, and can be told to fail.
 //
 //	srv := ilerttest.NewServer(t)
 //	client, _ := ilert.NewClient(ilert.WithBaseURL(srv.URL()))

@@ -93,7 +93,7 @@ type Server struct {
 	events    []ilert.Event
 	checkmk   []CheckmkEvent
 	nagios    []NagiosEvent
-	beats     []string
+	beats     []HeartbeatPing
 	open      map[string]ilert.AlertStatus // lower-cased alert key → state
 	alerts    []ilert.Alert
 	sources   []ilert.AlertSource
@@ -120,7 +120,8 @@ func Start(opts ...Option) *Server {
 	mux.HandleFunc("POST /api/v1/events", s.handleEvent)
 	mux.HandleFunc("POST /api/v1/events/checkmk-ext/{key}", s.handleCheckmk)
 	mux.HandleFunc("POST /api/v1/events/nagios", s.handleNagios)
-	mux.HandleFunc("/api/heartbeats/{key}", s.handleHeartbeat)
+	mux.HandleFunc("/api/heartbeats/{key}", s.handleHeartbeat(ilert.HeartbeatEndpointLegacy))
+	mux.HandleFunc("/api/pings/{key}", s.handleHeartbeat(ilert.HeartbeatEndpointMonitor))
 	mux.HandleFunc("GET /api/alerts", s.handleListAlerts)
 	mux.HandleFunc("GET /api/alerts/{id}", s.handleGetAlert)
 	mux.HandleFunc("GET /api/alert-sources", s.handleListSources)
@@ -176,11 +177,33 @@ func (s *Server) NagiosEvents() []NagiosEvent {
 	return append([]NagiosEvent(nil), s.nagios...)
 }
 
-// Heartbeats returns the heartbeat keys pinged, in order.
+// HeartbeatPing is one heartbeat the server received.
+type HeartbeatPing struct {
+	// Key is the heartbeat key from the URL path.
+	Key string
+	// Endpoint is where it arrived: legacy (/api/heartbeats/{key}) or monitor
+	// (/api/pings/{key}).
+	Endpoint ilert.HeartbeatEndpoint
+	// Method is the HTTP method (iLert accepts HEAD, GET and POST).
+	Method string
+}
+
+// Heartbeats returns the heartbeat keys pinged at either endpoint, in order.
 func (s *Server) Heartbeats() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]string(nil), s.beats...)
+	keys := make([]string, len(s.beats))
+	for i, b := range s.beats {
+		keys[i] = b.Key
+	}
+	return keys
+}
+
+// HeartbeatPings returns the heartbeats received, with their endpoint, in order.
+func (s *Server) HeartbeatPings() []HeartbeatPing {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]HeartbeatPing(nil), s.beats...)
 }
 
 // OpenAlerts returns the state of every open alert key (lower-cased) when the server
@@ -378,11 +401,22 @@ func (s *Server) handleNagios(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusOK)
 }
 
-func (s *Server) handleHeartbeat(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	s.beats = append(s.beats, r.PathValue("key"))
-	s.mu.Unlock()
-	w.WriteHeader(http.StatusAccepted)
+// handleHeartbeat accepts a ping at one of the two heartbeat endpoints with 202, as iLert
+// does, for HEAD, GET and POST; other methods get 405.
+func (s *Server) handleHeartbeat(e ilert.HeartbeatEndpoint) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method {
+		case http.MethodHead, http.MethodGet, http.MethodPost:
+		default:
+			w.Header().Set("Allow", "HEAD, GET, POST")
+			writeError(w, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "heartbeats accept HEAD, GET and POST")
+			return
+		}
+		s.mu.Lock()
+		s.beats = append(s.beats, HeartbeatPing{Key: r.PathValue("key"), Endpoint: e, Method: r.Method})
+		s.mu.Unlock()
+		w.WriteHeader(http.StatusAccepted)
+	}
 }
 
 // authorized checks that a REST read carries a bearer token.
