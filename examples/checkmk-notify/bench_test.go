@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/alertbridge/alertbridge/checkmk"
-	"github.com/alertbridge/alertbridge/internal/delivery"
+	"github.com/alertbridge/alertbridge/examples/internal/delivery"
 	"github.com/alertbridge/alertbridge/internal/spool"
 )
 

@@ -16,7 +16,7 @@ import (
 	"github.com/alertbridge/alertbridge/alertops"
 	"github.com/alertbridge/alertbridge/checkmk"
 	"github.com/alertbridge/alertbridge/ilert"
-	"github.com/alertbridge/alertbridge/internal/delivery"
+	"github.com/alertbridge/alertbridge/examples/internal/delivery"
 )
 
 // Environment variables that point the notifier elsewhere (tests, private gateways).

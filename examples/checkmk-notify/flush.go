@@ -11,7 +11,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/alertbridge/alertbridge/internal/delivery"
+	"github.com/alertbridge/alertbridge/examples/internal/delivery"
 	"github.com/alertbridge/alertbridge/internal/spool"
 )
 

@@ -12,7 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/alertbridge/alertbridge/checkmk"
-	"github.com/alertbridge/alertbridge/internal/delivery"
+	"github.com/alertbridge/alertbridge/examples/internal/delivery"
 )
 
 // TestQueuedRequest: what a run queues for each kind of target decodes, with its transport

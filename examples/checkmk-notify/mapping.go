@@ -7,7 +7,7 @@ import (
 	"github.com/alertbridge/alertbridge/alertops"
 	"github.com/alertbridge/alertbridge/checkmk"
 	"github.com/alertbridge/alertbridge/ilert"
-	"github.com/alertbridge/alertbridge/internal/delivery"
+	"github.com/alertbridge/alertbridge/examples/internal/delivery"
 )
 
 // label names a notification in result lines and reasons: its type and object, never a

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/alertbridge/alertbridge/healthchecks"
-	"github.com/alertbridge/alertbridge/internal/delivery"
+	"github.com/alertbridge/alertbridge/examples/internal/delivery"
 	"github.com/alertbridge/alertbridge/level"
 )
 

@@ -8,7 +8,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/alertbridge/alertbridge/internal/delivery"
+	"github.com/alertbridge/alertbridge/examples/internal/delivery"
 	"github.com/alertbridge/alertbridge/internal/redact"
 	"github.com/alertbridge/alertbridge/internal/spool"
 )

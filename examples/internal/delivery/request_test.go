@@ -11,7 +11,7 @@ import (
 
 	"github.com/alertbridge/alertbridge/alertops"
 	"github.com/alertbridge/alertbridge/ilert"
-	"github.com/alertbridge/alertbridge/internal/delivery"
+	"github.com/alertbridge/alertbridge/examples/internal/delivery"
 	"github.com/alertbridge/alertbridge/internal/testutil"
 )
 

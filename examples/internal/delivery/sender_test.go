@@ -18,7 +18,7 @@ import (
 	"github.com/alertbridge/alertbridge/alertops/alertopstest"
 	"github.com/alertbridge/alertbridge/ilert"
 	"github.com/alertbridge/alertbridge/ilert/ilerttest"
-	"github.com/alertbridge/alertbridge/internal/delivery"
+	"github.com/alertbridge/alertbridge/examples/internal/delivery"
 	"github.com/alertbridge/alertbridge/internal/spool"
 	"github.com/alertbridge/alertbridge/internal/testutil"
 )
