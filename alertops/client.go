@@ -59,14 +59,14 @@ func (c *Client) Send(ctx context.Context, webhookURL string, a Alert) (*Respons
 	const op = "send alert"
 	hook, err := parseWebhook(webhookURL)
 	if err != nil {
-		return nil, err
+		return nil, httpx.Permanent(err)
 	}
 	if a.Timestamp.IsZero() {
 		a.Timestamp = c.now()
 	}
 	a.Timestamp = a.Timestamp.UTC().Truncate(time.Second)
 	if err := a.Validate(); err != nil {
-		return nil, hook.redactor.Error(err)
+		return nil, httpx.Permanent(hook.redactor.Error(err))
 	}
 	body, err := a.MarshalJSON()
 	if err != nil {

@@ -64,7 +64,7 @@ func (c *Client) Send(ctx context.Context, e Event) (*Response, error) {
 	n, truncations := e.Normalize()
 	red := c.redactor.With(n.IntegrationKey)
 	if err := n.Validate(); err != nil {
-		return nil, fmt.Errorf("ilert: %s: %w", op, err)
+		return nil, fmt.Errorf("ilert: %s: %w", op, httpx.Permanent(err))
 	}
 	body, err := json.Marshal(n)
 	if err != nil {
@@ -112,10 +112,10 @@ func (c *Client) sendVariables(ctx context.Context, k call, integrationKey strin
 	encode func(scrubbed map[string]string) ([]byte, error)) (*Response, error) {
 	k.red = c.redactor.With(integrationKey)
 	if blank(integrationKey) {
-		return nil, fmt.Errorf("ilert: %s: %w: integration key is empty", k.op, ErrInvalidEvent)
+		return nil, fmt.Errorf("ilert: %s: %w", k.op, httpx.Permanent(fmt.Errorf("%w: integration key is empty", ErrInvalidEvent)))
 	}
 	if len(vars) == 0 {
-		return nil, fmt.Errorf("ilert: %s: %w: notification context is empty", k.op, ErrInvalidEvent)
+		return nil, fmt.Errorf("ilert: %s: %w", k.op, httpx.Permanent(fmt.Errorf("%w: notification context is empty", ErrInvalidEvent)))
 	}
 	scrubbed, removed := ScrubCheckmkContext(integrationKey, vars)
 	body, err := encode(scrubbed)
@@ -138,7 +138,7 @@ func (c *Client) PingHeartbeat(ctx context.Context, heartbeatKey string) (*Respo
 	const op = "ping heartbeat"
 	red := c.redactor.With(heartbeatKey)
 	if blank(heartbeatKey) {
-		return nil, fmt.Errorf("ilert: %s: heartbeat key is empty", op)
+		return nil, fmt.Errorf("ilert: %s: %w", op, httpx.Permanent(errors.New("heartbeat key is empty")))
 	}
 	u := c.endpoint("/api/heartbeats/" + url.PathEscape(heartbeatKey))
 	res, err := c.do(ctx, call{op: op, red: red, method: http.MethodGet, url: u, header: acceptJSON})

@@ -48,14 +48,19 @@ func TestPermanentKeepsCause(t *testing.T) {
 	}
 }
 
-// answerError is a sink's answer error for TestClassOfAnswer.
+// answerError is a sink's answer error, which classifies itself by its methods.
 type answerError struct{ class Class }
 
-func (e *answerError) Error() string { return "answer " + e.class.String() }
+func (e *answerError) Error() string     { return "answer " + e.class.String() }
+func (e *answerError) Retryable() bool   { return e.class == ClassRetryable }
+func (e *answerError) Permanent() bool   { return e.class == ClassPermanent }
+func (e *answerError) Benign() bool      { return e.class == ClassBenign }
+func (e *answerError) RateLimited() bool { return e.class == ClassRetryable }
 
+// TestClassOfAnswer: an error with the methods is classified by them, wherever it is in
+// the chain.
 func TestClassOfAnswer(t *testing.T) {
 	t.Parallel()
-	class := func(e *answerError) Class { return e.class }
 	tests := []struct {
 		name string
 		err  error
@@ -71,9 +76,32 @@ func TestClassOfAnswer(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			if got := ClassOfAnswer(tt.err, class); got != tt.want {
-				t.Errorf("ClassOfAnswer(%v) = %v, want %v", tt.err, got, tt.want)
+			if got := ClassOf(tt.err); got != tt.want {
+				t.Errorf("ClassOf(%v) = %v, want %v", tt.err, got, tt.want)
 			}
 		})
+	}
+}
+
+// TestErrorMethods: an *Error answers the questions a queue asks of every error.
+func TestErrorMethods(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		class                                   Class
+		retryable, permanent, benign, rateLimit bool
+	}{
+		{ClassRetryable, true, false, false, false},
+		{ClassPermanent, false, true, false, false},
+	}
+	for _, tt := range tests {
+		e := &Error{Class: tt.class, LastStatus: 429, Err: errors.New("x")}
+		if e.Retryable() != tt.retryable || e.Permanent() != tt.permanent || e.Benign() != tt.benign ||
+			e.RateLimited() != tt.rateLimit || e.RetryAfter() != 0 {
+			t.Errorf("%v: Retryable %t Permanent %t Benign %t RateLimited %t RetryAfter %v", tt.class,
+				e.Retryable(), e.Permanent(), e.Benign(), e.RateLimited(), e.RetryAfter())
+		}
+	}
+	if !IsRateLimited(fmt.Errorf("send: %w", &answerError{ClassRetryable})) || IsRateLimited(errors.New("x")) {
+		t.Error("IsRateLimited does not follow the RateLimited method")
 	}
 }

@@ -276,11 +276,11 @@ func (v Verdict) Outcome(err error) spool.Outcome {
 func retryAfter(err error) time.Duration {
 	var ie *ilert.APIError
 	if errors.As(err, &ie) {
-		return ie.RetryAfter
+		return ie.RetryAfter()
 	}
 	var ae *alertops.APIError
 	if errors.As(err, &ae) {
-		return ae.RetryAfter
+		return ae.RetryAfter()
 	}
 	return 0
 }
