@@ -3,6 +3,7 @@ package alertops_test
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"testing"
 	"time"
@@ -81,5 +82,37 @@ func TestErrorsClassifyThemselves(t *testing.T) {
 				t.Errorf("%v: the Is* helpers disagree with the methods", err)
 			}
 		})
+	}
+}
+
+// TestNewRequestIsWhatSendSends: NewRequest builds the very request Send puts on the wire,
+// so a dry run shows what would be sent; invalid input fails the same way.
+func TestNewRequestIsWhatSendSends(t *testing.T) {
+	t.Parallel()
+	srv := alertopstest.NewServer(t)
+	c, _ := newClient(t)
+	u := srv.URL(testKey, "CheckMK")
+	ctx := context.Background()
+	req, err := c.NewRequest(ctx, u, hostAlert())
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := io.ReadAll(req.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Send(ctx, u, hostAlert()); err != nil {
+		t.Fatal(err)
+	}
+	got := srv.Requests()
+	if len(got) != 1 {
+		t.Fatalf("%d requests sent, want 1", len(got))
+	}
+	if got[0].Method != req.Method || got[0].Path != req.URL.Path || string(got[0].Body) != string(body) ||
+		got[0].Header.Get("Content-Type") != req.Header.Get("Content-Type") {
+		t.Errorf("built %s %s %q, sent %s %s %q", req.Method, req.URL.Path, body, got[0].Method, got[0].Path, got[0].Body)
+	}
+	if _, err := c.NewRequest(ctx, "ftp://x/y", hostAlert()); !errors.Is(err, alertops.ErrInvalidWebhookURL) || !alertops.IsPermanent(err) {
+		t.Errorf("NewRequest with a bad URL: %v, want a permanent ErrInvalidWebhookURL", err)
 	}
 }
