@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -158,6 +159,18 @@ func TestHandler(t *testing.T) {
 			deliverErr: Permanent(errSecretDeliver),
 			wantCode:   http.StatusUnprocessableEntity, wantMsg: "rejected permanently; retrying will not help", wantDeliver: true, wantHookErr: errSecretDeliver,
 		},
+		{
+			name:       "deliver returns a sink's rejection (a Permanent method)",
+			req:        request{http.MethodPost, "down", strings.NewReader(body)},
+			deliverErr: fmt.Errorf("ilert: %w", &rejection{errSecretDeliver}),
+			wantCode:   http.StatusUnprocessableEntity, wantMsg: "rejected permanently; retrying will not help", wantDeliver: true, wantHookErr: errSecretDeliver,
+		},
+		{
+			name:       "deliver skips it",
+			req:        request{http.MethodPost, "down", strings.NewReader(body)},
+			deliverErr: fmt.Errorf("not for this relay: %w", ErrSkip),
+			wantCode:   http.StatusOK, wantMsg: "ok", wantDeliver: true,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -289,3 +302,11 @@ func TestHandlerPassesRequestContext(t *testing.T) {
 		t.Errorf("context value (-want +got):\n%s", diff)
 	}
 }
+
+// rejection is a sink's error for a request it refused for good: it says so by its
+// Permanent method, as the ilert and alertops clients' errors do.
+type rejection struct{ err error }
+
+func (r *rejection) Error() string   { return r.err.Error() }
+func (r *rejection) Unwrap() error   { return r.err }
+func (r *rejection) Permanent() bool { return true }

@@ -178,6 +178,19 @@ func TestHandler(t *testing.T) {
 			wantCalls:  []string{"fn alert_active 6f1c2b8e-4a3d-4e5f-9b7a-1c2d3e4f5a6b"},
 			wantHookIs: errDenied, wantHookMsg: "422 " + errDenied.Error(),
 		},
+		{
+			name: "a sink's rejection (a Permanent method): 422", method: http.MethodPost, body: active,
+			signature: Sign(active, Secret(current)), fnErr: &rejection{errDenied},
+			wantStatus: 422, wantBody: "level: event rejected; retrying will not help\n",
+			wantCalls:  []string{"fn alert_active 6f1c2b8e-4a3d-4e5f-9b7a-1c2d3e4f5a6b"},
+			wantHookIs: errDenied, wantHookMsg: "422 " + errDenied.Error(),
+		},
+		{
+			name: "function returns ErrSkip: 200 ignored", method: http.MethodPost, body: active,
+			signature: Sign(active, Secret(current)), fnErr: fmt.Errorf("no destination takes it: %w", ErrSkip),
+			wantStatus: 200, wantBody: "level: ignored, nothing to send\n",
+			wantCalls: []string{"fn alert_active 6f1c2b8e-4a3d-4e5f-9b7a-1c2d3e4f5a6b"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -371,7 +384,27 @@ func TestPermanent(t *testing.T) {
 	if Permanent(nil) != nil {
 		t.Error("Permanent(nil) != nil")
 	}
+	if !IsPermanent(&rejection{base}) || IsPermanent(&notPermanent{base}) {
+		t.Error("IsPermanent does not follow the Permanent method")
+	}
+	if !errors.Is(ErrNotAlert, ErrSkip) {
+		t.Error("ErrNotAlert does not wrap ErrSkip")
+	}
 }
+
+// rejection is a sink's error for a request it refused for good: it says so by its
+// Permanent method, as the ilert and alertops clients' errors do.
+type rejection struct{ err error }
+
+func (r *rejection) Error() string   { return r.err.Error() }
+func (r *rejection) Unwrap() error   { return r.err }
+func (r *rejection) Permanent() bool { return true }
+
+// notPermanent is a sink's error for a failure worth retrying.
+type notPermanent struct{ err error }
+
+func (r *notPermanent) Error() string   { return r.err.Error() }
+func (r *notPermanent) Permanent() bool { return false }
 
 func TestHandlerNilBody(t *testing.T) {
 	t.Parallel()

@@ -183,12 +183,19 @@ type outgoing struct {
 func (s *server) forwardHealthchecks(ctx context.Context, n *healthchecks.Notification) error {
 	var out []outgoing
 	if s.ilert != nil {
-		e := healthchecks.ToILert(n)
+		e, err := healthchecks.ToILert(n)
+		if err != nil {
+			return err // ErrSkip: the handler acknowledges it
+		}
 		e.IntegrationKey = s.cfg.ILertKey
 		out = append(out, outgoing{s.ilert, delivery.ILert(e)})
 	}
 	if s.alerts != nil {
-		out = append(out, outgoing{s.alerts, delivery.AlertOps(s.cfg.AlertOpsURL, healthchecks.ToAlertOps(n))})
+		a, err := healthchecks.ToAlertOps(n)
+		if err != nil {
+			return err
+		}
+		out = append(out, outgoing{s.alerts, delivery.AlertOps(s.cfg.AlertOpsURL, a)})
 	}
 	note(ctx, "source", "healthchecks", "check_status", string(n.Status), "alert_key", n.Check.Key())
 	return s.forward(ctx, out)

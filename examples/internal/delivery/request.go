@@ -47,9 +47,18 @@ const (
 )
 
 // ErrInvalidRequest means a payload is not a request this package can deliver: it does
-// not decode, its version is unknown, or the part its sink needs is missing. A queue moves
-// such a request to its failed requests ([VerdictRejected]).
-var ErrInvalidRequest = errors.New("delivery: invalid request")
+// not decode, its version is unknown, or the part its sink needs is missing. Its
+// Permanent method reports true, so a queue moves such a request to its failed requests
+// with the reason. Test for it with errors.Is.
+var ErrInvalidRequest error = invalidRequest{}
+
+// invalidRequest is the type of ErrInvalidRequest.
+type invalidRequest struct{}
+
+func (invalidRequest) Error() string { return "delivery: invalid request" }
+
+// Permanent reports true: sending the same payload again cannot succeed.
+func (invalidRequest) Permanent() bool { return true }
 
 // Request is one queued delivery. Build it with [ILert], [ILertCheckmk], [ILertNagios] or
 // [AlertOps]; exactly the part its Sink names is set. It holds secrets (the integration

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -16,9 +17,9 @@ import (
 
 	"github.com/alertbridge/alertbridge/alertops"
 	"github.com/alertbridge/alertbridge/alertops/alertopstest"
+	"github.com/alertbridge/alertbridge/examples/internal/delivery"
 	"github.com/alertbridge/alertbridge/ilert"
 	"github.com/alertbridge/alertbridge/ilert/ilerttest"
-	"github.com/alertbridge/alertbridge/examples/internal/delivery"
 	"github.com/alertbridge/alertbridge/internal/spool"
 	"github.com/alertbridge/alertbridge/internal/testutil"
 )
@@ -37,7 +38,9 @@ func newSender(t *testing.T, il *ilerttest.Server, ao *alertopstest.Server) *del
 	return &delivery.Sender{ILert: ic, AlertOps: ac}
 }
 
-func TestSendVerdicts(t *testing.T) {
+// TestSendStates: every answer of the sinks, and every request they cannot take, leads to
+// the state its error's methods say, and the queue does what the state's word says.
+func TestSendStates(t *testing.T) {
 	t.Parallel()
 	alert := ilert.Event{IntegrationKey: testKey, EventType: ilert.EventTypeAlert, Summary: "down", AlertKey: "k1"}
 	resolveUnknown := ilert.Event{IntegrationKey: testKey, EventType: ilert.EventTypeResolve, AlertKey: "never-opened"}
@@ -48,37 +51,37 @@ func TestSendVerdicts(t *testing.T) {
 		ilertFail   *ilerttest.Failure
 		aoFail      *alertopstest.Failure
 		req         func(ao *alertopstest.Server) delivery.Request
-		want        delivery.Verdict
-		wantHoldMin time.Duration // for rate limits: the hold the outcome asks for, at least
+		want        delivery.State
+		wantHoldMin time.Duration // for rate limits: the hold the error asks for, at least
 	}{
-		{name: "ilert accepted", req: func(*alertopstest.Server) delivery.Request { return delivery.ILert(alert) }, want: delivery.VerdictDelivered},
-		{name: "ilert resolve of nothing open", req: func(*alertopstest.Server) delivery.Request { return delivery.ILert(resolveUnknown) }, want: delivery.VerdictBenign},
-		{name: "ilert 429", ilertFail: &ilerttest.Failure{Status: http.StatusTooManyRequests}, req: func(*alertopstest.Server) delivery.Request { return delivery.ILert(alert) }, want: delivery.VerdictRateLimited, wantHoldMin: spool.MinHold},
-		{name: "ilert 503", ilertFail: &ilerttest.Failure{Status: http.StatusServiceUnavailable}, req: func(*alertopstest.Server) delivery.Request { return delivery.ILert(alert) }, want: delivery.VerdictRetry},
-		{name: "ilert reset", ilertFail: &ilerttest.Failure{Reset: true}, req: func(*alertopstest.Server) delivery.Request { return delivery.ILert(alert) }, want: delivery.VerdictRetry},
-		{name: "ilert 400", ilertFail: &ilerttest.Failure{Status: http.StatusBadRequest, Code: "BAD"}, req: func(*alertopstest.Server) delivery.Request { return delivery.ILert(alert) }, want: delivery.VerdictRejected},
-		{name: "ilert 401", ilertFail: &ilerttest.Failure{Status: http.StatusUnauthorized}, req: func(*alertopstest.Server) delivery.Request { return delivery.ILert(alert) }, want: delivery.VerdictRejected},
+		{name: "ilert accepted", req: func(*alertopstest.Server) delivery.Request { return delivery.ILert(alert) }, want: delivery.StateSent},
+		{name: "ilert resolve of nothing open", req: func(*alertopstest.Server) delivery.Request { return delivery.ILert(resolveUnknown) }, want: delivery.StateNothingToDo},
+		{name: "ilert 429", ilertFail: &ilerttest.Failure{Status: http.StatusTooManyRequests}, req: func(*alertopstest.Server) delivery.Request { return delivery.ILert(alert) }, want: delivery.StateQueued, wantHoldMin: spool.MinHold},
+		{name: "ilert 503", ilertFail: &ilerttest.Failure{Status: http.StatusServiceUnavailable}, req: func(*alertopstest.Server) delivery.Request { return delivery.ILert(alert) }, want: delivery.StateQueued},
+		{name: "ilert reset", ilertFail: &ilerttest.Failure{Reset: true}, req: func(*alertopstest.Server) delivery.Request { return delivery.ILert(alert) }, want: delivery.StateQueued},
+		{name: "ilert 400", ilertFail: &ilerttest.Failure{Status: http.StatusBadRequest, Code: "BAD"}, req: func(*alertopstest.Server) delivery.Request { return delivery.ILert(alert) }, want: delivery.StateRejected},
+		{name: "ilert 401", ilertFail: &ilerttest.Failure{Status: http.StatusUnauthorized}, req: func(*alertopstest.Server) delivery.Request { return delivery.ILert(alert) }, want: delivery.StateRejected},
 		{name: "ilert invalid event", req: func(*alertopstest.Server) delivery.Request {
 			return delivery.ILert(ilert.Event{IntegrationKey: testKey, EventType: "OPEN"})
-		}, want: delivery.VerdictRejected},
+		}, want: delivery.StateRejected},
 		{name: "checkmk accepted", req: func(*alertopstest.Server) delivery.Request {
 			return delivery.ILertCheckmk(testKey, map[string]string{"HOSTNAME": "web01", "WHAT": "HOST", "NOTIFICATIONTYPE": "PROBLEM"})
-		}, want: delivery.VerdictDelivered},
+		}, want: delivery.StateSent},
 		{name: "alertops accepted", req: func(ao *alertopstest.Server) delivery.Request {
 			return delivery.AlertOps(ao.URL("aokey-0123456789", "Relay"), aoAlert)
-		}, want: delivery.VerdictDelivered},
+		}, want: delivery.StateSent},
 		{name: "alertops 429", aoFail: &alertopstest.Failure{Status: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {"120"}}}, req: func(ao *alertopstest.Server) delivery.Request {
 			return delivery.AlertOps(ao.URL("aokey-0123456789", "Relay"), aoAlert)
-		}, want: delivery.VerdictRateLimited, wantHoldMin: 120 * time.Second},
+		}, want: delivery.StateQueued, wantHoldMin: 120 * time.Second},
 		{name: "alertops 500", aoFail: &alertopstest.Failure{Status: http.StatusInternalServerError}, req: func(ao *alertopstest.Server) delivery.Request {
 			return delivery.AlertOps(ao.URL("aokey-0123456789", "Relay"), aoAlert)
-		}, want: delivery.VerdictRetry},
+		}, want: delivery.StateQueued},
 		{name: "alertops 404", aoFail: &alertopstest.Failure{Status: http.StatusNotFound}, req: func(ao *alertopstest.Server) delivery.Request {
 			return delivery.AlertOps(ao.URL("aokey-0123456789", "Relay"), aoAlert)
-		}, want: delivery.VerdictRejected},
+		}, want: delivery.StateRejected},
 		{name: "alertops invalid URL", req: func(*alertopstest.Server) delivery.Request {
 			return delivery.AlertOps("ftp://x/"+"aokey-0123456789", aoAlert)
-		}, want: delivery.VerdictRejected},
+		}, want: delivery.StateRejected},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -96,33 +99,40 @@ func TestSendVerdicts(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			v, err := s.DeliverItem(context.Background(), spool.Item{ID: "d/1", Destination: "d", Payload: payload})
+			err = s.Deliver(context.Background(), spool.Item{ID: "d/1", Destination: "d", Payload: payload})
+			v := delivery.StateOf(err)
 			if v != tt.want {
-				t.Errorf("verdict = %q (err %v), want %q", v, err, tt.want)
+				t.Errorf("state = %q (err %v), want %q", v, err, tt.want)
 			}
-			if got := delivery.Judge(err); got != v {
-				t.Errorf("Judge(err) = %q, DeliverItem said %q", got, v)
-			}
-			if (err == nil) != (v == delivery.VerdictDelivered) {
-				t.Errorf("err = %v with verdict %q", err, v)
+			if (err == nil) != (v == delivery.StateSent) {
+				t.Errorf("err = %v with state %q", err, v)
 			}
 			if err != nil {
 				testutil.AssertNoSecret(t, "error", err.Error(), testKey, "aokey-0123456789")
 			}
-			if tt.wantHoldMin > 0 {
-				if got := holdAfter(t, v, err); got < tt.wantHoldMin-5*time.Second {
-					t.Errorf("hold = %v, want at least %v", got, tt.wantHoldMin)
-				}
+			res, held := flushWith(t, err)
+			if !queueAgrees(v, res) {
+				t.Errorf("state %q, but the queue did %+v", v, res)
+			}
+			switch {
+			case tt.wantHoldMin == 0 && !held.IsZero():
+				t.Errorf("held until %v, want no hold", held)
+			case tt.wantHoldMin > 0 && held.Sub(clockNow) < tt.wantHoldMin:
+				t.Errorf("hold = %v, want at least %v", held.Sub(clockNow), tt.wantHoldMin)
 			}
 		})
 	}
 }
 
-// holdAfter queues a request in a fresh spool, flushes it with the outcome of v and err,
-// and returns how long the destination is held.
-func holdAfter(t *testing.T, v delivery.Verdict, err error) time.Duration {
+// clockNow is the queue's clock in flushWith.
+var clockNow = time.Date(2026, 4, 7, 16, 59, 32, 0, time.UTC)
+
+// flushWith queues a request in a fresh spool whose clock stands at clockNow, flushes it
+// with a deliver function that returns err, and returns what the flush did and the end of
+// the hold it set (zero for none).
+func flushWith(t *testing.T, err error) (spool.FlushResult, time.Time) {
 	t.Helper()
-	q, qerr := spool.Open(t.TempDir())
+	q, qerr := spool.Open(t.TempDir(), spool.WithClock(func() time.Time { return clockNow }))
 	if qerr != nil {
 		t.Fatal(qerr)
 	}
@@ -130,36 +140,59 @@ func holdAfter(t *testing.T, v delivery.Verdict, err error) time.Duration {
 	if _, qerr := q.Enqueue(ctx, "d", []byte("{}")); qerr != nil {
 		t.Fatal(qerr)
 	}
-	res, qerr := q.Flush(ctx, "d", func(context.Context, spool.Item) spool.Outcome { return v.Outcome(err) })
-	if qerr != nil || res.Status != spool.StatusStopped {
-		t.Fatalf("Flush = %+v, %v; want stopped", res, qerr)
+	res, qerr := q.Flush(ctx, "d", func(context.Context, spool.Item) error { return err })
+	if qerr != nil {
+		t.Fatalf("Flush = %+v, %v", res, qerr)
 	}
-	return time.Until(res.HeldUntil)
+	held, qerr := q.HeldUntil("d")
+	if qerr != nil {
+		t.Fatal(qerr)
+	}
+	return res, held
 }
 
-func TestJudgeWithoutAnswer(t *testing.T) {
+// queueAgrees reports whether a flush did what the state's word says.
+func queueAgrees(s delivery.State, res spool.FlushResult) bool {
+	switch s {
+	case delivery.StateSent, delivery.StateNothingToDo:
+		return res.Delivered == 1 && res.Remaining == 0
+	case delivery.StateRejected:
+		return res.Failed == 1 && res.Remaining == 0
+	case delivery.StateQueued:
+		return res.Status == spool.StatusStopped && res.Remaining == 1
+	}
+	return false
+}
+
+// TestStateWithoutAnswer: failures without an answer keep the request, except an invalid
+// one; what nobody classified is kept too.
+func TestStateWithoutAnswer(t *testing.T) {
 	t.Parallel()
 	canceled, cancel := context.WithCancel(context.Background())
 	cancel()
 	il := ilerttest.NewServer(t)
 	s := newSender(t, il, alertopstest.NewServer(t))
 	_, ctxErr := s.ILert.Send(canceled, ilert.Event{IntegrationKey: testKey, EventType: ilert.EventTypeAlert, Summary: "s", AlertKey: "k"})
-	noClient := (&delivery.Sender{}).Send(context.Background(), delivery.ILert(ilert.Event{IntegrationKey: testKey}))
+	_, noClient := (&delivery.Sender{}).Send(context.Background(), delivery.ILert(ilert.Event{IntegrationKey: testKey}))
 	tests := []struct {
 		name string
 		err  error
-		want delivery.Verdict
+		want delivery.State
 	}{
-		{"nil", nil, delivery.VerdictDelivered},
-		{"canceled call", ctxErr, delivery.VerdictRetry},
-		{"bare deadline", fmt.Errorf("x: %w", context.DeadlineExceeded), delivery.VerdictRetry},
-		{"no client", noClient, delivery.VerdictRetry},
-		{"invalid request", delivery.ErrInvalidRequest, delivery.VerdictRejected},
-		{"unknown error", errors.New("disk on fire"), delivery.VerdictRetry},
+		{"nil", nil, delivery.StateSent},
+		{"canceled call", ctxErr, delivery.StateQueued},
+		{"bare deadline", fmt.Errorf("x: %w", context.DeadlineExceeded), delivery.StateQueued},
+		{"no client", noClient, delivery.StateQueued},
+		{"invalid request", delivery.ErrInvalidRequest, delivery.StateRejected},
+		{"wrapped invalid request", fmt.Errorf("%w: unknown sink", delivery.ErrInvalidRequest), delivery.StateRejected},
+		{"unknown error", errors.New("disk on fire"), delivery.StateQueued},
 	}
 	for _, tt := range tests {
-		if got := delivery.Judge(tt.err); got != tt.want {
-			t.Errorf("%s: Judge(%v) = %q, want %q", tt.name, tt.err, got, tt.want)
+		if got := delivery.StateOf(tt.err); got != tt.want {
+			t.Errorf("%s: StateOf(%v) = %q, want %q", tt.name, tt.err, got, tt.want)
+		}
+		if res, _ := flushWith(t, tt.err); !queueAgrees(tt.want, res) {
+			t.Errorf("%s: state %q, but the queue did %+v", tt.name, tt.want, res)
 		}
 	}
 	if !errors.Is(noClient, delivery.ErrNoClient) {
@@ -252,30 +285,48 @@ func (c *clientsByTransport) AlertOps(t *delivery.Transport) (*alertops.Client, 
 	return alertops.NewClient(alertops.WithRetry(alertops.RetryPolicy{MaxAttempts: 1, NoRetryOnRateLimit: true}))
 }
 
-// TestAttemptWithClients: requests carrying their transport reach the sink through the
-// client Clients gives for it, and the result says what the sink answered.
-func TestAttemptWithClients(t *testing.T) {
+// answer is what a test learns of one Send: the state, the status and what iLert said.
+type answer struct {
+	State         delivery.State
+	StatusCode    int
+	Code          string
+	CorrelationID string
+}
+
+// send sends r and describes the answer.
+func send(s *delivery.Sender, r delivery.Request) (answer, error) {
+	status, err := s.Send(context.Background(), r)
+	a := answer{State: delivery.StateOf(err), StatusCode: status}
+	if ie, ok := errors.AsType[*ilert.APIError](err); ok {
+		a.StatusCode, a.Code, a.CorrelationID = ie.StatusCode, ie.Code, ie.CorrelationID
+	}
+	return a, err
+}
+
+// TestSendWithClients: requests carrying their transport reach the sink through the
+// client Clients gives for it, and the error says what the sink answered.
+func TestSendWithClients(t *testing.T) {
 	t.Parallel()
 	vars := map[string]string{"NOTIFY_HOSTNAME": "web01", "NOTIFY_NOTIFICATIONTYPE": "PROBLEM"}
 	tests := []struct {
 		name      string
 		failure   *ilerttest.Failure
-		fail      error           // what Clients returns instead of a client
-		noClient  bool            // Clients returns no client
-		want      delivery.Result // Err compared by presence only
+		fail      error  // what Clients returns instead of a client
+		noClient  bool   // Clients returns no client
+		want      answer // CorrelationID compared by presence only
 		wantInErr string
 	}{
-		{name: "nagios delivered", want: delivery.Result{Verdict: delivery.VerdictDelivered, StatusCode: 200}},
+		{name: "nagios delivered", want: answer{State: delivery.StateSent, StatusCode: 200}},
 		{name: "nagios 404", failure: &ilerttest.Failure{Status: 404, Code: "NOT_FOUND"},
-			want: delivery.Result{Verdict: delivery.VerdictRejected, StatusCode: 404, Code: "NOT_FOUND", CorrelationID: "set"}},
+			want: answer{State: delivery.StateRejected, StatusCode: 404, Code: "NOT_FOUND", CorrelationID: "set"}},
 		{name: "nagios 429", failure: &ilerttest.Failure{Status: 429},
-			want: delivery.Result{Verdict: delivery.VerdictRateLimited, StatusCode: 429, CorrelationID: "set"}},
+			want: answer{State: delivery.StateQueued, StatusCode: 429, CorrelationID: "set"}},
 		{name: "nagios reset", failure: &ilerttest.Failure{Reset: true},
-			want: delivery.Result{Verdict: delivery.VerdictRetry}},
+			want: answer{State: delivery.StateQueued}},
 		{name: "settings make no client", fail: errors.New("proxy refused"),
-			want: delivery.Result{Verdict: delivery.VerdictRejected}, wantInErr: "ilert-nagios: transport settings: proxy refused"},
+			want: answer{State: delivery.StateRejected}, wantInErr: "ilert-nagios: transport settings: proxy refused"},
 		{name: "no client", noClient: true,
-			want: delivery.Result{Verdict: delivery.VerdictRetry}, wantInErr: "no client configured"},
+			want: answer{State: delivery.StateQueued}, wantInErr: "no client configured"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -287,27 +338,29 @@ func TestAttemptWithClients(t *testing.T) {
 			transport := delivery.Transport{ILertURL: il.URL(), Proxy: delivery.NoProxy}
 			clients := &clientsByTransport{fail: tt.fail, none: tt.noClient}
 			s := &delivery.Sender{Clients: clients}
-			got := s.Attempt(context.Background(), delivery.ILertNagios(testKey, vars).WithTransport(transport))
-			if (got.Err != nil) != (tt.want.Verdict != delivery.VerdictDelivered) {
-				t.Errorf("Err = %v with verdict %q", got.Err, got.Verdict)
+			got, err := send(s, delivery.ILertNagios(testKey, vars).WithTransport(transport))
+			if (err != nil) != (tt.want.State != delivery.StateSent) {
+				t.Errorf("err = %v with state %q", err, got.State)
 			}
-			if got.Err != nil {
-				testutil.AssertNoSecret(t, "error", got.Err.Error(), testKey)
-				if !strings.Contains(got.Err.Error(), tt.wantInErr) {
-					t.Errorf("Err = %q, want it to contain %q", got.Err, tt.wantInErr)
+			if tt.failure != nil && tt.failure.Status == 429 && !ilert.IsRateLimited(err) {
+				t.Errorf("err = %v, want a rate limit", err)
+			}
+			if err != nil {
+				testutil.AssertNoSecret(t, "error", err.Error(), testKey)
+				if !strings.Contains(err.Error(), tt.wantInErr) {
+					t.Errorf("err = %q, want it to contain %q", err, tt.wantInErr)
 				}
 			}
 			if got.CorrelationID != "" {
 				got.CorrelationID = "set"
 			}
-			got.Err = nil
 			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("result (-want +got):\n%s", diff)
+				t.Errorf("answer (-want +got):\n%s", diff)
 			}
 			if diff := cmp.Diff([]delivery.Transport{transport}, clients.asked); diff != "" {
 				t.Errorf("Clients asked for (-want +got):\n%s", diff)
 			}
-			if tt.want.Verdict == delivery.VerdictDelivered {
+			if tt.want.State == delivery.StateSent {
 				if ev := il.NagiosEvents(); len(ev) != 1 || ev[0].Variables["NOTIFY_HOSTNAME"] != "web01" {
 					t.Errorf("iLert recorded %+v", ev)
 				}
@@ -316,27 +369,27 @@ func TestAttemptWithClients(t *testing.T) {
 	}
 }
 
-// TestAttemptStatusOnSuccess: a delivered result carries the status of the answer.
-func TestAttemptStatusOnSuccess(t *testing.T) {
+// TestSendStatusOnSuccess: a delivered request reports the status of the answer.
+func TestSendStatusOnSuccess(t *testing.T) {
 	t.Parallel()
 	il := ilerttest.NewServer(t)
 	ao := alertopstest.NewServer(t)
 	s := newSender(t, il, ao)
 	reqs := sampleRequests()
 	for name, want := range map[string]int{"ilert": 202, "ilert-checkmk": 202} {
-		if got := s.Attempt(context.Background(), reqs[name]); got.Verdict != delivery.VerdictDelivered || got.StatusCode != want {
-			t.Errorf("%s: %+v, want delivered with %d", name, got, want)
+		if got, err := send(s, reqs[name]); got.State != delivery.StateSent || got.StatusCode != want {
+			t.Errorf("%s: %+v (%v), want sent with %d", name, got, err, want)
 		}
 	}
 	a := delivery.AlertOps(ao.URL("aokey-0123456789", "Relay"), *reqs["alertops"].AlertOps)
-	if got := s.Attempt(context.Background(), a); got.Verdict != delivery.VerdictDelivered || got.StatusCode != 200 {
-		t.Errorf("alertops: %+v, want delivered with 200", got)
+	if got, err := send(s, a); got.State != delivery.StateSent || got.StatusCode != 200 {
+		t.Errorf("alertops: %+v (%v), want sent with 200", got, err)
 	}
 }
 
-// TestOutcomeWithReason: the program's reason is what the queue keeps, and a rate limit
-// still holds the destination for the answer's Retry-After.
-func TestOutcomeWithReason(t *testing.T) {
+// TestWithReason: the program's reason is what the queue keeps, and a rate limit still
+// holds the destination for the answer's Retry-After.
+func TestWithReason(t *testing.T) {
 	t.Parallel()
 	ao := alertopstest.NewServer(t)
 	s := newSender(t, ilerttest.NewServer(t), ao)
@@ -344,34 +397,72 @@ func TestOutcomeWithReason(t *testing.T) {
 	req := delivery.AlertOps(ao.URL("aokey-0123456789", "Relay"), alert)
 
 	ao.FailNext(1, alertopstest.Failure{Status: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {"120"}}})
-	res := s.Attempt(context.Background(), req)
-	if res.Verdict != delivery.VerdictRateLimited {
-		t.Fatalf("verdict %q, want rate-limited", res.Verdict)
+	_, err := s.Send(context.Background(), req)
+	if !alertops.IsRateLimited(err) {
+		t.Fatalf("err = %v, want a rate limit", err)
 	}
-	q, err := spool.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
+	if delivery.WithReason(nil, "x") != nil {
+		t.Error("WithReason(nil) is not nil")
 	}
-	ctx := context.Background()
-	for _, dest := range []string{"limited", "rejected"} {
-		if _, err := q.Enqueue(ctx, dest, []byte("{}")); err != nil {
-			t.Fatal(err)
-		}
-	}
-	fr, err := q.Flush(ctx, "limited", func(context.Context, spool.Item) spool.Outcome { return res.OutcomeWithReason("slow down") })
-	if err != nil || fr.Err == nil || fr.Err.Error() != "slow down" || time.Until(fr.HeldUntil) < 100*time.Second {
-		t.Errorf("rate-limited Flush = %+v, %v; want held about 120 s with the reason", fr, err)
+	fr, held := flushWith(t, delivery.WithReason(err, "slow down"))
+	if fr.Err == nil || fr.Err.Error() != "slow down" || !held.Equal(clockNow.Add(120*time.Second)) {
+		t.Errorf("rate-limited Flush = %+v held until %v; want held 120 s with the reason", fr, held)
 	}
 
 	ao.FailNext(1, alertopstest.Failure{Status: http.StatusNotFound})
-	res = s.Attempt(context.Background(), req)
-	if _, err := q.Flush(ctx, "rejected", func(context.Context, spool.Item) spool.Outcome {
-		return res.OutcomeWithReason("404 Not Found (PROBLEM pc01)")
+	_, err = s.Send(context.Background(), req)
+	q, qerr := spool.Open(t.TempDir())
+	if qerr != nil {
+		t.Fatal(qerr)
+	}
+	ctx := context.Background()
+	if _, err := q.Enqueue(ctx, "rejected", []byte("{}")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := q.Flush(ctx, "rejected", func(context.Context, spool.Item) error {
+		return delivery.WithReason(err, "404 Not Found (PROBLEM pc01)")
 	}); err != nil {
 		t.Fatal(err)
 	}
-	failed, err := q.Failed()
-	if err != nil || len(failed) != 1 || failed[0].Reason != "rejected: 404 Not Found (PROBLEM pc01)" {
-		t.Errorf("Failed() = %+v, %v; want the program's reason", failed, err)
+	failed, qerr := q.Failed()
+	if qerr != nil || len(failed) != 1 || failed[0].Reason != "rejected: 404 Not Found (PROBLEM pc01)" {
+		t.Errorf("Failed() = %+v, %v; want the program's reason", failed, qerr)
+	}
+}
+
+// TestNewRequest: the request a dry run shows is the one the sink's client sends, for every
+// sink, built by the client the request's transport settings name.
+func TestNewRequest(t *testing.T) {
+	t.Parallel()
+	il := ilerttest.NewServer(t)
+	ao := alertopstest.NewServer(t)
+	s := newSender(t, il, ao)
+	reqs := sampleRequests()
+	reqs["alertops"] = delivery.AlertOps(ao.URL("aokey-0123456789", "Relay"), *reqs["alertops"].AlertOps)
+	reqs["ilert-nagios"] = delivery.ILertNagios(testKey, map[string]string{"NOTIFY_HOSTNAME": "web01"})
+	for name, r := range reqs {
+		built, err := s.NewRequest(context.Background(), r)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if _, err := s.Send(context.Background(), r); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		var sent []string
+		for _, rec := range il.Requests() {
+			sent = append(sent, rec.Method+" "+rec.Path)
+		}
+		for _, rec := range ao.Requests() {
+			sent = append(sent, rec.Method+" "+rec.Path)
+		}
+		if want := built.Method + " " + built.URL.Path; !slices.Contains(sent, want) {
+			t.Errorf("%s: built %s, sent %v", name, want, sent)
+		}
+	}
+	if _, err := (&delivery.Sender{}).NewRequest(context.Background(), reqs["ilert"]); !errors.Is(err, delivery.ErrNoClient) {
+		t.Errorf("NewRequest without a client: %v, want ErrNoClient", err)
+	}
+	if _, err := s.NewRequest(context.Background(), delivery.Request{Sink: "nowhere"}); !errors.Is(err, delivery.ErrInvalidRequest) {
+		t.Errorf("NewRequest of an invalid request: %v, want ErrInvalidRequest", err)
 	}
 }
