@@ -15,8 +15,8 @@ import (
 
 	"github.com/alertbridge/alertbridge/alertops"
 	"github.com/alertbridge/alertbridge/checkmk"
-	"github.com/alertbridge/alertbridge/ilert"
 	"github.com/alertbridge/alertbridge/examples/internal/delivery"
+	"github.com/alertbridge/alertbridge/ilert"
 )
 
 // Environment variables that point the notifier elsewhere (tests, private gateways).

@@ -96,4 +96,3 @@ func runFlush(ctx context.Context, o options, env *environment, log *logger) che
 	}
 	return code
 }
-

@@ -50,6 +50,7 @@ func buildRequest(n *checkmk.Notification, t target, now func() time.Time) (deli
 	}
 	return req.WithRef(label(n)).WithTransport(t.transport()), nil
 }
+
 // checkmkContext is the body for iLert's checkmk-ext endpoint: the context as Checkmk's
 // built-in method sends it, without secrets. A priority given as a script parameter is
 // passed on the way the built-in form passes it.
@@ -77,4 +78,3 @@ func nagiosVars(n *checkmk.Notification) map[string]string {
 	}
 	return out
 }
-

@@ -16,8 +16,8 @@ import (
 	"time"
 
 	"github.com/alertbridge/alertbridge/alertops"
-	"github.com/alertbridge/alertbridge/ilert"
 	"github.com/alertbridge/alertbridge/examples/internal/delivery"
+	"github.com/alertbridge/alertbridge/ilert"
 	"github.com/alertbridge/alertbridge/internal/httpx"
 	"github.com/alertbridge/alertbridge/internal/redact"
 )

@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/alertbridge/alertbridge/healthchecks"
 	"github.com/alertbridge/alertbridge/examples/internal/delivery"
+	"github.com/alertbridge/alertbridge/healthchecks"
 	"github.com/alertbridge/alertbridge/level"
 )
 

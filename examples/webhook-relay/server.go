@@ -11,9 +11,9 @@ import (
 	"time"
 
 	"github.com/alertbridge/alertbridge/alertops"
+	"github.com/alertbridge/alertbridge/examples/internal/delivery"
 	"github.com/alertbridge/alertbridge/healthchecks"
 	"github.com/alertbridge/alertbridge/ilert"
-	"github.com/alertbridge/alertbridge/examples/internal/delivery"
 	"github.com/alertbridge/alertbridge/internal/redact"
 	"github.com/alertbridge/alertbridge/internal/spool"
 	"github.com/alertbridge/alertbridge/level"
