@@ -17,6 +17,7 @@ import (
 	"github.com/alertbridge/alertbridge/checkmk"
 	"github.com/alertbridge/alertbridge/examples/internal/delivery"
 	"github.com/alertbridge/alertbridge/ilert"
+	"github.com/alertbridge/alertbridge/internal/httpx"
 )
 
 // Environment variables that point the notifier elsewhere (tests, private gateways).
@@ -202,8 +203,7 @@ func configure(ctx context.Context, n *checkmk.Notification, env *environment) (
 			}
 			c.spoolDir = value
 		case "url_prefix":
-			u, perr := url.Parse(value)
-			if perr != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			if _, perr := httpx.ParseHTTPURL(value); perr != nil {
 				return c, configErrorf("url_prefix must be an http or https URL")
 			}
 			urlPrefix = value
@@ -245,8 +245,7 @@ func configure(ctx context.Context, n *checkmk.Notification, env *environment) (
 	}
 	base := ilert.DefaultBaseURL
 	if v := env.getenv(envILertURL); v != "" {
-		u, err := url.Parse(v)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		if _, err := httpx.ParseHTTPURL(v); err != nil {
 			return c, configErrorf("%s must be an http or https URL", envILertURL)
 		}
 		base = strings.TrimRight(v, "/")
@@ -320,8 +319,8 @@ func overrideAlertOpsURL(raw, override string) (string, error) {
 	if override == "" {
 		return raw, nil
 	}
-	o, err := url.Parse(override)
-	if err != nil || (o.Scheme != "http" && o.Scheme != "https") || o.Host == "" {
+	o, err := httpx.ParseHTTPURL(override)
+	if err != nil {
 		return "", configErrorf("%s must be an http or https URL", envAlertOpsURL)
 	}
 	u, err := url.Parse(raw)

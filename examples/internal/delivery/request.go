@@ -11,6 +11,7 @@ import (
 
 	"github.com/alertbridge/alertbridge/alertops"
 	"github.com/alertbridge/alertbridge/ilert"
+	"github.com/alertbridge/alertbridge/internal/httpx"
 )
 
 // Sink names the API a [Request] goes to.
@@ -106,8 +107,7 @@ const NoProxy = "NO_PROXY"
 // Proxy as "", [NoProxy] or an absolute URL with a host. The error never repeats a value.
 func (t Transport) Validate() error {
 	if t.ILertURL != "" {
-		u, err := url.Parse(t.ILertURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		if _, err := httpx.ParseHTTPURL(t.ILertURL); err != nil {
 			return fmt.Errorf("%w: the iLert URL is not an absolute http or https URL", ErrInvalidRequest)
 		}
 	}
