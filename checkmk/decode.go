@@ -145,19 +145,19 @@ func (d *decoder) field(k, v string) {
 	case "HOST_ADDRESS_FAMILY":
 		h.AddressFamily = v
 	case "HOSTSTATE":
-		h.State = ParseHostState(v)
+		h.State = parseHostState(v)
 	case "HOSTSHORTSTATE":
 		d.hostShort = v
 	case "HOSTSTATEID":
 		h.StateID = parseID(v)
 	case "LASTHOSTSTATE":
-		h.LastState = ParseHostState(v)
+		h.LastState = parseHostState(v)
 	case "LASTHOSTSHORTSTATE":
 		d.lastHostShort = v
 	case "LASTHOSTSTATEID":
 		h.LastStateID = parseID(v)
 	case "PREVIOUSHOSTHARDSTATE":
-		h.PreviousHardState = ParseHostState(v)
+		h.PreviousHardState = parseHostState(v)
 	case "PREVIOUSHOSTHARDSHORTSTATE":
 		d.prevHostShort = v
 	case "PREVIOUSHOSTHARDSTATEID":
@@ -165,7 +165,7 @@ func (d *decoder) field(k, v string) {
 	case "HOSTOUTPUT":
 		h.Output = v
 	case "LONGHOSTOUTPUT":
-		h.LongOutput = DecodeLongOutput(v)
+		h.LongOutput = decodeLongOutput(v)
 	case "HOSTPERFDATA":
 		h.PerfData = v
 	case "HOSTCHECKCOMMAND":
@@ -218,19 +218,19 @@ func (d *decoder) field(k, v string) {
 	case "SERVICEDISPLAYNAME":
 		s.DisplayName = v
 	case "SERVICESTATE":
-		s.State = ParseServiceState(v)
+		s.State = parseServiceState(v)
 	case "SERVICESHORTSTATE":
 		d.svcShort = v
 	case "SERVICESTATEID":
 		s.StateID = parseID(v)
 	case "LASTSERVICESTATE":
-		s.LastState = ParseServiceState(v)
+		s.LastState = parseServiceState(v)
 	case "LASTSERVICESHORTSTATE":
 		d.lastSvcShort = v
 	case "LASTSERVICESTATEID":
 		s.LastStateID = parseID(v)
 	case "PREVIOUSSERVICEHARDSTATE":
-		s.PreviousHardState = ParseServiceState(v)
+		s.PreviousHardState = parseServiceState(v)
 	case "PREVIOUSSERVICEHARDSHORTSTATE":
 		d.prevSvcShort = v
 	case "PREVIOUSSERVICEHARDSTATEID":
@@ -238,7 +238,7 @@ func (d *decoder) field(k, v string) {
 	case "SERVICEOUTPUT":
 		s.Output = v
 	case "LONGSERVICEOUTPUT":
-		s.LongOutput = DecodeLongOutput(v)
+		s.LongOutput = decodeLongOutput(v)
 	case "SERVICEPERFDATA":
 		s.PerfData = v
 	case "SERVICECHECKCOMMAND":
@@ -416,14 +416,14 @@ func put(m map[string]string, k, v string) map[string]string {
 }
 
 func hostStateFallback(short string, id int) HostState {
-	if st := ParseHostState(short); st != HostStateNone {
+	if st := parseHostState(short); st != HostStateNone {
 		return st
 	}
 	return hostStateFromID(id)
 }
 
 func serviceStateFallback(short string, id int) ServiceState {
-	if st := ParseServiceState(short); st != ServiceStateNone {
+	if st := parseServiceState(short); st != ServiceStateNone {
 		return st
 	}
 	return serviceStateFromID(id)
@@ -480,10 +480,10 @@ func splitList(v string, sep byte) []string {
 	return out
 }
 
-// DecodeLongOutput turns the line separators of a LONGHOSTOUTPUT or LONGSERVICEOUTPUT
+// decodeLongOutput turns the line separators of a LONGHOSTOUTPUT or LONGSERVICEOUTPUT
 // value into newlines: the literal two-character sequence backslash-n the core hands over,
 // and real newlines (kept). Carriage returns before newlines are dropped.
-func DecodeLongOutput(s string) string {
+func decodeLongOutput(s string) string {
 	if !strings.Contains(s, `\n`) && !strings.Contains(s, "\r\n") {
 		return s
 	}

@@ -25,7 +25,7 @@
 //
 // # Rule parameters
 //
-// Notification.Parameters (or NewParameters for a bulk's parameter block) decodes the
+// Notification.Parameters (or newParameters for a bulk's parameter block) decodes the
 // rule's parameters: a custom script's list (Parameters.List) and the form-based
 // parameters of the built-in methods in the encoding of every Checkmk version — passwords
 // (Parameters.Password, explicit or from the site's password store, PasswordStore),

@@ -19,8 +19,8 @@ type Secret struct {
 	p *string
 }
 
-// NewSecret wraps s.
-func NewSecret(s string) Secret { return Secret{p: &s} }
+// newSecret wraps s.
+func newSecret(s string) Secret { return Secret{p: &s} }
 
 // Reveal returns the secret value. Call it only where the value is sent to its
 // destination (a request header or URL path), never to print it.

@@ -16,13 +16,13 @@ var allVerbs = []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d", "%T", 
 
 func TestSecretRedactedEverywhere(t *testing.T) {
 	t.Parallel()
-	s := NewSecret(topSecret)
-	pw := ExplicitPassword(s)
+	s := newSecret(topSecret)
+	pw := explicitPassword(s)
 	proxy, err := ParseProxy("http://user:"+topSecret+"@proxy:8080", true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	params := NewParameters(map[string]string{"PARAMETER_K": topSecret})
+	params := newParameters(map[string]string{"PARAMETER_K": topSecret})
 	values := map[string]any{
 		"Secret":           s,
 		"*Secret":          &s,
@@ -55,7 +55,7 @@ func TestSecretRedactedEverywhere(t *testing.T) {
 
 func TestSecretForms(t *testing.T) {
 	t.Parallel()
-	s := NewSecret(topSecret)
+	s := newSecret(topSecret)
 	checks := map[string]string{
 		"String":   s.String(),
 		"GoString": s.GoString(),
@@ -83,13 +83,13 @@ func TestSecretForms(t *testing.T) {
 		t.Error("Reveal does not give the value")
 	}
 	var zero Secret
-	if zero.Reveal() != "" || !zero.IsZero() || !NewSecret("").IsZero() {
+	if zero.Reveal() != "" || !zero.IsZero() || !newSecret("").IsZero() {
 		t.Error("zero or empty Secret not IsZero")
 	}
-	if got := StoredPassword("ilert_prod").String(); got != `password store entry "ilert_prod"` {
+	if got := storedPassword("ilert_prod").String(); got != `password store entry "ilert_prod"` {
 		t.Errorf("stored Password String = %q", got)
 	}
-	if got := ExplicitPassword(s).String(); got != "explicit password [redacted]" {
+	if got := explicitPassword(s).String(); got != "explicit password [redacted]" {
 		t.Errorf("explicit Password String = %q", got)
 	}
 }

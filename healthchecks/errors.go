@@ -58,9 +58,9 @@ func (e *permanentError) Error() string   { return e.err.Error() }
 func (e *permanentError) Unwrap() error   { return e.err }
 func (e *permanentError) Permanent() bool { return true }
 
-// IsPermanent reports whether the first error in err's chain with a Permanent() bool
+// isPermanent reports whether the first error in err's chain with a Permanent() bool
 // method says true: an error marked with [Permanent], or a sink's rejection.
-func IsPermanent(err error) bool {
+func isPermanent(err error) bool {
 	p, ok := errors.AsType[interface {
 		error
 		Permanent() bool

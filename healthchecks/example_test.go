@@ -174,7 +174,8 @@ func ExamplePermanent() {
 		return healthchecks.Permanent(err)
 	}
 	err := deliver(context.Background(), nil)
-	fmt.Println(healthchecks.IsPermanent(err), err)
+	var p interface{ Permanent() bool } // what the Handler asks of an error
+	fmt.Println(errors.As(err, &p) && p.Permanent(), err)
 	// Output:
 	// true iLert: 401 invalid integration key
 }

@@ -150,7 +150,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	n.Received = received
 	if err := h.deliver(r.Context(), n); err != nil && !errors.Is(err, ErrSkip) {
-		if IsPermanent(err) {
+		if isPermanent(err) {
 			h.report(r, http.StatusUnprocessableEntity, err)
 			http.Error(w, "healthchecks: the notification was rejected permanently; retrying will not help", http.StatusUnprocessableEntity)
 			return

@@ -87,10 +87,10 @@ func TestPermanent(t *testing.T) {
 	t.Parallel()
 	cause := errors.New("invalid integration key")
 	err := Permanent(cause)
-	if !IsPermanent(err) || !errors.Is(err, cause) || err.Error() != cause.Error() {
-		t.Errorf("Permanent(cause) = %v: IsPermanent %v, Is(cause) %v", err, IsPermanent(err), errors.Is(err, cause))
+	if !isPermanent(err) || !errors.Is(err, cause) || err.Error() != cause.Error() {
+		t.Errorf("Permanent(cause) = %v: isPermanent %v, Is(cause) %v", err, isPermanent(err), errors.Is(err, cause))
 	}
-	if IsPermanent(cause) || IsPermanent(nil) || Permanent(nil) != nil {
+	if isPermanent(cause) || isPermanent(nil) || Permanent(nil) != nil {
 		t.Error("a plain error, nil or Permanent(nil) was reported as permanent")
 	}
 }

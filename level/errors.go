@@ -59,9 +59,9 @@ func Permanent(err error) error {
 	return &permanentError{err: err}
 }
 
-// IsPermanent reports whether the first error in err's chain with a Permanent() bool
+// isPermanent reports whether the first error in err's chain with a Permanent() bool
 // method says true: an error marked with [Permanent], or a sink's rejection.
-func IsPermanent(err error) bool {
+func isPermanent(err error) bool {
 	p, ok := errors.AsType[interface {
 		error
 		Permanent() bool

@@ -69,7 +69,7 @@ func FuzzDecode(f *testing.F) {
 			return
 		}
 		if e.AlertKey() == "" {
-			if !errors.Is(errILert, ErrNoIdentity) || !errors.Is(errAlertOps, ErrNoIdentity) || !IsPermanent(errILert) {
+			if !errors.Is(errILert, ErrNoIdentity) || !errors.Is(errAlertOps, ErrNoIdentity) || !isPermanent(errILert) {
 				t.Fatalf("mapping an alert without any id: %v, %v; want permanent ErrNoIdentity", errILert, errAlertOps)
 			}
 			return

@@ -170,7 +170,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		reply(w, http.StatusOK, "level: ignored, not an alert")
 	case errors.Is(err, ErrSkip):
 		reply(w, http.StatusOK, "level: ignored, nothing to send")
-	case IsPermanent(err):
+	case isPermanent(err):
 		h.fail(w, r, http.StatusUnprocessableEntity, err, "level: event rejected; retrying will not help")
 	default:
 		h.fail(w, r, http.StatusServiceUnavailable, err, "level: event not processed; retry later")

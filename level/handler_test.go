@@ -369,8 +369,8 @@ func TestPermanent(t *testing.T) {
 	t.Parallel()
 	base := errors.New("bad")
 	p := Permanent(fmt.Errorf("wrapped: %w", base))
-	if !IsPermanent(p) || !IsPermanent(fmt.Errorf("outer: %w", p)) {
-		t.Error("IsPermanent = false for a permanent error")
+	if !isPermanent(p) || !isPermanent(fmt.Errorf("outer: %w", p)) {
+		t.Error("isPermanent = false for a permanent error")
 	}
 	if !errors.Is(p, base) {
 		t.Error("Permanent hides the cause from errors.Is")
@@ -378,14 +378,14 @@ func TestPermanent(t *testing.T) {
 	if got := p.Error(); got != "wrapped: bad" {
 		t.Errorf("Error() = %q", got)
 	}
-	if IsPermanent(base) || IsPermanent(nil) {
-		t.Error("IsPermanent = true for an unmarked error")
+	if isPermanent(base) || isPermanent(nil) {
+		t.Error("isPermanent = true for an unmarked error")
 	}
 	if Permanent(nil) != nil {
 		t.Error("Permanent(nil) != nil")
 	}
-	if !IsPermanent(&rejection{base}) || IsPermanent(&notPermanent{base}) {
-		t.Error("IsPermanent does not follow the Permanent method")
+	if !isPermanent(&rejection{base}) || isPermanent(&notPermanent{base}) {
+		t.Error("isPermanent does not follow the Permanent method")
 	}
 	if !errors.Is(ErrNotAlert, ErrSkip) {
 		t.Error("ErrNotAlert does not wrap ErrSkip")
