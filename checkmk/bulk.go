@@ -141,9 +141,10 @@ func (b *BulkReader) nextNotification() (*Notification, error) {
 	return n, nil
 }
 
-// Notifications iterates over the notifications of the bulk as nextNotification returns
-// them. A *BulkContextError is yielded with a nil Notification and iteration goes on; a
-// read error is yielded last.
+// Notifications iterates over the notifications of the bulk. Parameters of the bulk fill
+// in variables a context lacks; the context's own values win. A context that does not
+// make a Notification is yielded as a *BulkContextError wrapping New's error, with a nil
+// Notification, and iteration goes on; a read error is yielded last.
 func (b *BulkReader) Notifications() iter.Seq2[*Notification, error] {
 	return func(yield func(*Notification, error) bool) {
 		for {

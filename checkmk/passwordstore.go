@@ -223,9 +223,8 @@ func isBase64Text(b []byte) bool {
 // surrounding whitespace, as older Checkmk versions stripped it.
 //
 // Checkmk 2.1's obfuscated format is the text header "00" followed by the same salt‖nonce‖
-// tag‖ciphertext layout (without the version bytes) as base64 text. The header and the
-// layout come from the 2.1 source; the base64 text encoding is inferred from the file being
-// written and read as text. If the content after "00" is not base64, or does not
+// tag‖ciphertext layout (without the version bytes) as base64 text (see docs/research.md
+// for what of this is confirmed). If the content after "00" is not base64, or does not
 // authenticate, decryptStore returns an error wrapping ErrStoreDecrypt that says so — it
 // never returns unauthenticated data.
 func decryptStore(data, secret []byte) ([]byte, error) {

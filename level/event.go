@@ -52,8 +52,8 @@ func (t EventType) IsAlert() bool {
 // arrived; Valid reports them.
 type Severity string
 
-// The alert severities Level is known to use (INFERRED from third-party clients of Level's
-// API; no Level page lists them).
+// The alert severities Level is known to use. Level does not list them (see
+// docs/research.md); other values are kept and compared without regard to case.
 const (
 	SeverityInformation Severity = "information"
 	SeverityWarning     Severity = "warning"
@@ -93,8 +93,8 @@ func (e *Event) Known() bool { return e != nil && e.Type.Valid() }
 
 // Alert is the data object of alert_active and alert_resolved events.
 //
-// Level does not publish this object; its fields are INFERRED from two independent
-// third-party clients of Level's API. Every field is therefore optional: a missing field,
+// Level does not document this object (see docs/research.md for where the fields come
+// from). Every field is therefore optional: a missing field,
 // a null and a value of an unusable type all leave the zero value, and numbers or booleans
 // where a string is expected are kept as their JSON text. The undecoded object stays
 // available in [Event.Data].
