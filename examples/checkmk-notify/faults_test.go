@@ -15,7 +15,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -242,8 +241,19 @@ func TestFlushOtherDestinations(t *testing.T) {
 	}
 }
 
-// slowFront is a reverse proxy in front of the fake iLert that delays every request.
-func slowFront(t *testing.T, backend string, delay *atomic.Int64) *httptest.Server {
+// gate is a reverse proxy in front of the fake iLert that lets a number of requests
+// through and holds the next one until its client gives up, so that a test knows exactly
+// how far a run got without timing it.
+type gate struct {
+	srv     *httptest.Server
+	mu      sync.Mutex
+	pass    int           // requests still let through; -1: all
+	held    chan struct{} // closed when a request is held
+	heldOne bool
+	closing chan struct{} // closed when the test ends: held requests return
+}
+
+func newGate(t *testing.T, backend string) *gate {
 	t.Helper()
 	u, err := url.Parse(backend)
 	if err != nil {
@@ -251,16 +261,41 @@ func slowFront(t *testing.T, backend string, delay *atomic.Int64) *httptest.Serv
 	}
 	rp := httputil.NewSingleHostReverseProxy(u)
 	rp.ErrorLog = log.New(io.Discard, "", 0)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case <-time.After(time.Duration(delay.Load())):
-		case <-r.Context().Done():
+	g := &gate{pass: -1, held: make(chan struct{}), closing: make(chan struct{})}
+	g.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		g.mu.Lock()
+		through := g.pass != 0
+		if g.pass > 0 {
+			g.pass--
+		}
+		if !through && !g.heldOne {
+			g.heldOne = true
+			close(g.held)
+		}
+		g.mu.Unlock()
+		if !through {
+			// Held until the client is gone (the server notices once the body is read)
+			// or the test ends.
+			_, _ = io.Copy(io.Discard, r.Body)
+			select {
+			case <-r.Context().Done():
+			case <-g.closing:
+			}
 			return
 		}
 		rp.ServeHTTP(w, r)
 	}))
-	t.Cleanup(srv.Close)
-	return srv
+	t.Cleanup(g.srv.Close)
+	t.Cleanup(func() { close(g.closing) }) // runs first
+	return g
+}
+
+// letThrough lets n more requests through and holds the one after them; n < 0 opens the
+// gate.
+func (g *gate) letThrough(n int) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.pass = n
 }
 
 // hostEnv is one distinct host notification for iLert only, sent through base.
@@ -274,14 +309,13 @@ func (h *harness) hostEnv(t *testing.T, host, base string) []string {
 func TestKilledDuringFlush(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	var delay atomic.Int64
-	front := slowFront(t, h.ilert.URL(), &delay)
+	front := newGate(t, h.ilert.URL())
 	const n = 12
 	// Fill the queue: the first run is rate limited, which holds the destination, so the
 	// following runs only queue.
 	h.ilert.FailNext(1, ilerttest.Failure{Status: 429})
 	for i := range n {
-		if r := runBinary(t, h.hostEnv(t, fmt.Sprintf("host%02d", i), front.URL), ""); r.code != int(checkmk.ExitSent) {
+		if r := runBinary(t, h.hostEnv(t, fmt.Sprintf("host%02d", i), front.srv.URL), ""); r.code != int(checkmk.ExitSent) {
 			t.Fatalf("run %d: exit %d; output:\n%s", i, r.code, r.out)
 		}
 	}
@@ -293,25 +327,30 @@ func TestKilledDuringFlush(t *testing.T) {
 		os.Remove(f) // end the hold instead of waiting 10 s
 	}
 
-	delay.Store(int64(150 * time.Millisecond))
+	// Three requests reach iLert; the flush is killed while the fourth is in flight.
+	front.letThrough(3)
 	cmd := exec.Command(binary, "flush")
 	cmd.Env = h.baseEnv()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	for deadline := time.Now().Add(30 * time.Second); len(h.ilert.CheckmkEvents()) < 3 && time.Now().Before(deadline); {
-		time.Sleep(20 * time.Millisecond)
+	select {
+	case <-front.held:
+	case <-time.After(time.Minute): // a safety net, not a synchronisation
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Fatal("the flush never sent its fourth request")
 	}
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
 	_ = cmd.Wait()
 	before := len(h.ilert.CheckmkEvents())
-	if before < 3 || before >= n {
-		t.Fatalf("killed after %d deliveries; the test wants the kill in the middle", before)
+	if before != 3 {
+		t.Fatalf("killed after %d deliveries; the test wants the kill in the middle, after 3", before)
 	}
 
-	delay.Store(0)
+	front.letThrough(-1)
 	r := runBinary(t, h.baseEnv(), "", "flush")
 	if r.code != int(checkmk.ExitSent) {
 		t.Fatalf("flush after the kill: exit %d; output:\n%s", r.code, r.out)

@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -336,10 +337,21 @@ func TestKilledWhileEnqueuingLeavesNoPartialRequest(t *testing.T) {
 		t.Fatalf("helper reported only %d requests", acked)
 	}
 
-	c := newClock(time.Now().Add(2 * staleTempAge)) // so that its temporary file counts as stale
-	q, err := Open(dir, WithClock(c.Now))
+	// The killed helper's temporary file is a left-over once it is old on the real clock,
+	// which dates modification times: make it so.
+	q, err := Open(dir)
 	if err != nil {
 		t.Fatal(err)
+	}
+	temps, err := filepath.Glob(filepath.Join(q.pendingPath("d"), tempPrefix+"*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-2 * staleTempAge)
+	for _, p := range temps {
+		if err := os.Chtimes(p, old, old); err != nil {
+			t.Fatal(err)
+		}
 	}
 	next := 0
 	res := mustFlush(t, q, "d", func(_ context.Context, it Item) error {

@@ -267,12 +267,13 @@ func (f *flusher) errorf(format string, args ...any) error {
 }
 
 // removeStaleTemps deletes temporary files left by killed processes. A temporary file of a
-// running Enqueue is milliseconds old; one older than staleTempAge is a left-over.
+// running Enqueue is milliseconds old; one older than staleTempAge is a left-over. The age
+// is measured on the real clock, the one that set the modification time, not q.now.
 func (f *flusher) removeStaleTemps(temps []string) {
 	for _, name := range temps {
 		path := filepath.Join(f.dir, name)
 		fi, err := os.Lstat(path)
-		if err == nil && f.q.now().Sub(fi.ModTime()) > staleTempAge {
+		if err == nil && time.Since(fi.ModTime()) > staleTempAge {
 			os.Remove(path) // best effort: a left-over is harmless, it is never a request
 		}
 	}

@@ -305,7 +305,9 @@ func TestDestinationsAndLen(t *testing.T) {
 
 func TestStrayFilesAreNeverRequests(t *testing.T) {
 	t.Parallel()
-	c := newClock(time.Now())
+	// The queue's clock dates what it writes; the age of a stray file is its modification
+	// time on the real clock, so the killed writer's file is made old on that clock.
+	c := newClock(t0)
 	q := openQueue(t, WithClock(c.Now))
 	enqueueAll(t, q, "d", "real")
 	dir := q.pendingPath("d")
@@ -327,7 +329,7 @@ func TestStrayFilesAreNeverRequests(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	old := c.Now().Add(-2 * staleTempAge)
+	old := time.Now().Add(-2 * staleTempAge)
 	if err := os.Chtimes(filepath.Join(dir, "tmp-killedwriter"), old, old); err != nil {
 		t.Fatal(err)
 	}
