@@ -1,6 +1,10 @@
 package healthchecks
 
-import "errors"
+import (
+	"errors"
+
+	"github.com/alertbridge/alertbridge/internal/httpx"
+)
 
 // The errors of Parse and of the Handler. They are sentinel values: test for them with
 // errors.Is. Their messages say how to fix the Healthchecks integration, because that is
@@ -48,22 +52,5 @@ func Permanent(err error) error {
 	if err == nil {
 		return nil
 	}
-	return &permanentError{err: err}
-}
-
-// permanentError is the error Permanent returns.
-type permanentError struct{ err error }
-
-func (e *permanentError) Error() string   { return e.err.Error() }
-func (e *permanentError) Unwrap() error   { return e.err }
-func (e *permanentError) Permanent() bool { return true }
-
-// isPermanent reports whether the first error in err's chain with a Permanent() bool
-// method says true: an error marked with [Permanent], or a sink's rejection.
-func isPermanent(err error) bool {
-	p, ok := errors.AsType[interface {
-		error
-		Permanent() bool
-	}](err)
-	return ok && p.Permanent()
+	return httpx.Permanent(err)
 }

@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"slices"
 	"time"
+
+	"github.com/alertbridge/alertbridge/internal/httpx"
 )
 
 // DefaultMaxBodyBytes is the Handler's default limit on the request body. A $JSON body is
@@ -150,7 +152,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	n.Received = received
 	if err := h.deliver(r.Context(), n); err != nil && !errors.Is(err, ErrSkip) {
-		if isPermanent(err) {
+		if httpx.IsPermanent(err) {
 			h.report(r, http.StatusUnprocessableEntity, err)
 			http.Error(w, "healthchecks: the notification was rejected permanently; retrying will not help", http.StatusUnprocessableEntity)
 			return

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alertbridge/alertbridge/internal/testutil"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -162,7 +163,7 @@ func TestHandler(t *testing.T) {
 		{
 			name:       "deliver returns a sink's rejection (a Permanent method)",
 			req:        request{http.MethodPost, "down", strings.NewReader(body)},
-			deliverErr: fmt.Errorf("ilert: %w", &rejection{errSecretDeliver}),
+			deliverErr: fmt.Errorf("ilert: %w", testutil.Rejection(errSecretDeliver)),
 			wantCode:   http.StatusUnprocessableEntity, wantMsg: "rejected permanently; retrying will not help", wantDeliver: true, wantHookErr: errSecretDeliver,
 		},
 		{
@@ -302,11 +303,3 @@ func TestHandlerPassesRequestContext(t *testing.T) {
 		t.Errorf("context value (-want +got):\n%s", diff)
 	}
 }
-
-// rejection is a sink's error for a request it refused for good: it says so by its
-// Permanent method, as the ilert and alertops clients' errors do.
-type rejection struct{ err error }
-
-func (r *rejection) Error() string   { return r.err.Error() }
-func (r *rejection) Unwrap() error   { return r.err }
-func (r *rejection) Permanent() bool { return true }

@@ -3,6 +3,8 @@ package level
 import (
 	"errors"
 	"fmt"
+
+	"github.com/alertbridge/alertbridge/internal/httpx"
 )
 
 // Errors of signature verification. They are distinct so that callers and logs can tell a
@@ -56,22 +58,5 @@ func Permanent(err error) error {
 	if err == nil {
 		return nil
 	}
-	return &permanentError{err: err}
+	return httpx.Permanent(err)
 }
-
-// isPermanent reports whether the first error in err's chain with a Permanent() bool
-// method says true: an error marked with [Permanent], or a sink's rejection.
-func isPermanent(err error) bool {
-	p, ok := errors.AsType[interface {
-		error
-		Permanent() bool
-	}](err)
-	return ok && p.Permanent()
-}
-
-// permanentError is the error Permanent returns.
-type permanentError struct{ err error }
-
-func (p *permanentError) Error() string   { return p.err.Error() }
-func (p *permanentError) Unwrap() error   { return p.err }
-func (p *permanentError) Permanent() bool { return true }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+
+	"github.com/alertbridge/alertbridge/internal/httpx"
 )
 
 // DefaultMaxBodyBytes is the default limit on a webhook body. Level's alert bodies are
@@ -170,7 +172,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		reply(w, http.StatusOK, "level: ignored, not an alert")
 	case errors.Is(err, ErrSkip):
 		reply(w, http.StatusOK, "level: ignored, nothing to send")
-	case isPermanent(err):
+	case httpx.IsPermanent(err):
 		h.fail(w, r, http.StatusUnprocessableEntity, err, "level: event rejected; retrying will not help")
 	default:
 		h.fail(w, r, http.StatusServiceUnavailable, err, "level: event not processed; retry later")

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/alertbridge/alertbridge/internal/httpx"
 	"github.com/alertbridge/alertbridge/internal/testutil"
 	"github.com/google/go-cmp/cmp"
 )
@@ -180,7 +181,7 @@ func TestHandler(t *testing.T) {
 		},
 		{
 			name: "a sink's rejection (a Permanent method): 422", method: http.MethodPost, body: active,
-			signature: Sign(active, Secret(current)), fnErr: &rejection{errDenied},
+			signature: Sign(active, Secret(current)), fnErr: testutil.Rejection(errDenied),
 			wantStatus: 422, wantBody: "level: event rejected; retrying will not help\n",
 			wantCalls:  []string{"fn alert_active 6f1c2b8e-4a3d-4e5f-9b7a-1c2d3e4f5a6b"},
 			wantHookIs: errDenied, wantHookMsg: "422 " + errDenied.Error(),
@@ -369,8 +370,8 @@ func TestPermanent(t *testing.T) {
 	t.Parallel()
 	base := errors.New("bad")
 	p := Permanent(fmt.Errorf("wrapped: %w", base))
-	if !isPermanent(p) || !isPermanent(fmt.Errorf("outer: %w", p)) {
-		t.Error("isPermanent = false for a permanent error")
+	if !httpx.IsPermanent(p) || !httpx.IsPermanent(fmt.Errorf("outer: %w", p)) {
+		t.Error("IsPermanent = false for a permanent error")
 	}
 	if !errors.Is(p, base) {
 		t.Error("Permanent hides the cause from errors.Is")
@@ -378,33 +379,19 @@ func TestPermanent(t *testing.T) {
 	if got := p.Error(); got != "wrapped: bad" {
 		t.Errorf("Error() = %q", got)
 	}
-	if isPermanent(base) || isPermanent(nil) {
-		t.Error("isPermanent = true for an unmarked error")
+	if httpx.IsPermanent(base) || httpx.IsPermanent(nil) {
+		t.Error("IsPermanent = true for an unmarked error")
 	}
 	if Permanent(nil) != nil {
 		t.Error("Permanent(nil) != nil")
 	}
-	if !isPermanent(&rejection{base}) || isPermanent(&notPermanent{base}) {
-		t.Error("isPermanent does not follow the Permanent method")
+	if !httpx.IsPermanent(testutil.Rejection(base)) || httpx.IsPermanent(testutil.Temporary(base)) {
+		t.Error("IsPermanent does not follow the Permanent method")
 	}
 	if !errors.Is(ErrNotAlert, ErrSkip) {
 		t.Error("ErrNotAlert does not wrap ErrSkip")
 	}
 }
-
-// rejection is a sink's error for a request it refused for good: it says so by its
-// Permanent method, as the ilert and alertops clients' errors do.
-type rejection struct{ err error }
-
-func (r *rejection) Error() string   { return r.err.Error() }
-func (r *rejection) Unwrap() error   { return r.err }
-func (r *rejection) Permanent() bool { return true }
-
-// notPermanent is a sink's error for a failure worth retrying.
-type notPermanent struct{ err error }
-
-func (r *notPermanent) Error() string   { return r.err.Error() }
-func (r *notPermanent) Permanent() bool { return false }
 
 func TestHandlerNilBody(t *testing.T) {
 	t.Parallel()

@@ -11,12 +11,14 @@ import (
 )
 
 // Besides the states of package delivery, which both programs print, a request of this
-// run may end as one of these.
+// run may end as one of these: not sent (a temporary failure, and it could not be
+// queued), ignored (the destination does not take this notification type), busy (queued;
+// another run holds the destination and delivers it) or dry run (printed, not sent).
 const (
-	// stateBusy: queued; another run holds the destination and delivers it.
-	stateBusy delivery.State = "busy"
-	// stateDryRun: printed, not sent.
-	stateDryRun delivery.State = "dry run"
+	stateNotSent delivery.State = "not sent"
+	stateIgnored delivery.State = "ignored"
+	stateBusy    delivery.State = "busy"
+	stateDryRun  delivery.State = "dry run"
 )
 
 // settle decides what became of a request of this run, from what the run recorded about it
@@ -25,16 +27,16 @@ const (
 func (d *destination) settle(it *item) (delivery.State, string) {
 	switch {
 	case it.skipped != "":
-		return delivery.StateIgnored, it.skipped
+		return stateIgnored, it.skipped
 	case it.encodeErr != nil:
 		return delivery.StateRejected, "cannot encode the request"
 	case it.dryRun:
 		return stateDryRun, ""
 	case it.notTried != "":
-		return delivery.StateNotSent, it.notTried
+		return stateNotSent, it.notTried
 	case it.noQueue != "": // sent directly
 		if it.tried.state == delivery.StateQueued {
-			return delivery.StateNotSent, it.tried.reason + "; " + it.noQueue
+			return stateNotSent, it.tried.reason + "; " + it.noQueue
 		}
 		return it.tried.state, it.tried.reason
 	case it.tried != nil && it.tried.state != delivery.StateQueued:
@@ -79,7 +81,7 @@ func exitCode(s delivery.State) checkmk.ExitCode {
 	switch s {
 	case delivery.StateRejected:
 		return checkmk.ExitPermanent
-	case delivery.StateNotSent:
+	case stateNotSent:
 		return checkmk.ExitTemporary
 	}
 	return checkmk.ExitSent
@@ -98,8 +100,8 @@ func word(s delivery.State) string {
 
 // severity orders states for choosing which one a summary explains.
 func severity(s delivery.State) int {
-	return slices.Index([]delivery.State{stateDryRun, delivery.StateSent, delivery.StateNothingToDo, delivery.StateIgnored,
-		stateBusy, delivery.StateQueued, delivery.StateNotSent, delivery.StateRejected}, s)
+	return slices.Index([]delivery.State{stateDryRun, delivery.StateSent, delivery.StateNothingToDo, stateIgnored,
+		stateBusy, delivery.StateQueued, stateNotSent, delivery.StateRejected}, s)
 }
 
 // summary is the destination's result line and exit code.
@@ -121,8 +123,8 @@ func (d *destination) summary() (string, checkmk.ExitCode) {
 		return d.display + ": " + d.describe(worst, worstState, worstDetail), code
 	}
 	var parts []string
-	for _, s := range []delivery.State{delivery.StateSent, delivery.StateNothingToDo, delivery.StateIgnored,
-		delivery.StateQueued, delivery.StateRejected, delivery.StateNotSent, stateDryRun} {
+	for _, s := range []delivery.State{delivery.StateSent, delivery.StateNothingToDo, stateIgnored,
+		delivery.StateQueued, delivery.StateRejected, stateNotSent, stateDryRun} {
 		if n := counts[word(s)]; n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", n, word(s)))
 		}
@@ -139,7 +141,7 @@ func (d *destination) describe(it *item, s delivery.State, detail string) string
 	switch s {
 	case delivery.StateSent, delivery.StateNothingToDo:
 		return fmt.Sprintf("%s (%s, %s)", s, detail, it.label)
-	case delivery.StateIgnored:
+	case stateIgnored:
 		return fmt.Sprintf("ignored (%s)", detail)
 	case stateBusy:
 		return "queued (another run is delivering)"
@@ -150,7 +152,7 @@ func (d *destination) describe(it *item, s delivery.State, detail string) string
 			return fmt.Sprintf("rejected (%s) — moved to failed/", detail)
 		}
 		return fmt.Sprintf("rejected (%s)", detail)
-	case delivery.StateNotSent:
+	case stateNotSent:
 		return fmt.Sprintf("not sent (%s)", detail)
 	case stateDryRun:
 		return "dry run, nothing sent"

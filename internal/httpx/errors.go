@@ -106,12 +106,33 @@ func ClassOf(err error) Class {
 	return ClassPermanent
 }
 
-// IsRateLimited reports whether the first error in err's chain with a RateLimited method
-// says so (a 429 answer).
-func IsRateLimited(err error) bool {
-	r, ok := errors.AsType[interface {
+// The questions a caller that acts on an error asks of it, each answered by the first
+// error in its chain with the method.
+type (
+	benign interface {
+		error
+		Benign() bool
+	}
+	rateLimited interface {
 		error
 		RateLimited() bool
-	}](err)
-	return ok && r.RateLimited()
+	}
+	permanent interface {
+		error
+		Permanent() bool
+	}
+)
+
+// IsBenign reports whether err says by its Benign method that there was nothing to do.
+func IsBenign(err error) bool { e, ok := errors.AsType[benign](err); return ok && e.Benign() }
+
+// IsRateLimited reports whether err says by its RateLimited method that it is a 429.
+func IsRateLimited(err error) bool {
+	e, ok := errors.AsType[rateLimited](err)
+	return ok && e.RateLimited()
 }
+
+// IsPermanent reports whether err says by its Permanent method that retrying cannot help.
+// Unlike [ClassOf], it takes an error without the method for one worth retrying: what a
+// handler or a queue, which keep what they cannot judge, need.
+func IsPermanent(err error) bool { e, ok := errors.AsType[permanent](err); return ok && e.Permanent() }

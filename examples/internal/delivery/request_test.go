@@ -144,7 +144,7 @@ func TestSinkAndStateValid(t *testing.T) {
 		t.Error(`Sink("ILERT").Valid() = true`)
 	}
 	for _, v := range []delivery.State{delivery.StateSent, delivery.StateNothingToDo, delivery.StateQueued,
-		delivery.StateRejected, delivery.StateNotSent, delivery.StateIgnored} {
+		delivery.StateRejected} {
 		if !v.Valid() {
 			t.Errorf("%q.Valid() = false", v)
 		}
