@@ -10,41 +10,34 @@ import (
 
 	"github.com/alertbridge/alertbridge/alertops"
 	"github.com/alertbridge/alertbridge/alertops/alertopstest"
+	"github.com/alertbridge/alertbridge/internal/testutil"
+	"github.com/google/go-cmp/cmp"
 )
 
-// selfClassifying is what a queue asks of every error a Client returns.
-type selfClassifying interface {
-	error
-	Retryable() bool
-	Permanent() bool
-	Benign() bool
-	RateLimited() bool
-	RetryAfter() time.Duration
-}
-
 // TestErrorsClassifyThemselves: every failure of Send, with an answer or without, carries
-// the methods, and they say what the Is* helpers say.
+// the methods a queue asks (Retryable, Permanent, Benign, RateLimited, RetryAfter), and
+// they say what the Is* helpers say.
 func TestErrorsClassifyThemselves(t *testing.T) {
 	t.Parallel()
 	canceled, cancel := context.WithCancel(context.Background())
 	cancel()
+	type class = testutil.Classification
 	tests := []struct {
-		name                        string
-		failure                     *alertopstest.Failure
-		alert                       *alertops.Alert
-		url                         string
-		ctx                         context.Context
-		retryable, permanent, limit bool
-		retryAfter                  time.Duration
+		name    string
+		failure *alertopstest.Failure
+		alert   *alertops.Alert
+		url     string
+		ctx     context.Context
+		want    class
 	}{
-		{name: "503", failure: &alertopstest.Failure{Status: 503}, retryable: true},
-		{name: "429 with Retry-After", failure: &alertopstest.Failure{Status: 429, Header: http.Header{"Retry-After": {"42"}}},
-			retryable: true, limit: true, retryAfter: 42 * time.Second},
-		{name: "401", failure: &alertopstest.Failure{Status: 401}, permanent: true},
-		{name: "connection reset", failure: &alertopstest.Failure{Reset: true}, retryable: true},
-		{name: "canceled context", ctx: canceled, retryable: true},
-		{name: "invalid alert", alert: &alertops.Alert{}, permanent: true},
-		{name: "invalid webhook URL", url: "ftp://notify.alertops.com/POSTAlert/x/y", permanent: true},
+		{"503", &alertopstest.Failure{Status: 503}, nil, "", nil, class{Methods: true, Retryable: true}},
+		{"429 with Retry-After", &alertopstest.Failure{Status: 429, Header: http.Header{"Retry-After": {"42"}}}, nil, "", nil,
+			class{Methods: true, Retryable: true, RateLimited: true, RetryAfter: 42 * time.Second}},
+		{"401", &alertopstest.Failure{Status: 401}, nil, "", nil, class{Methods: true, Permanent: true}},
+		{"connection reset", &alertopstest.Failure{Reset: true}, nil, "", nil, class{Methods: true, Retryable: true}},
+		{"canceled context", nil, nil, "", canceled, class{Methods: true, Retryable: true}},
+		{"invalid alert", nil, &alertops.Alert{}, "", nil, class{Methods: true, Permanent: true}},
+		{"invalid webhook URL", nil, nil, "ftp://notify.alertops.com/POSTAlert/x/y", nil, class{Methods: true, Permanent: true}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -54,32 +47,25 @@ func TestErrorsClassifyThemselves(t *testing.T) {
 				srv.FailNext(1, *tt.failure)
 			}
 			c, _ := newClient(t, alertops.WithRetry(alertops.RetryPolicy{MaxAttempts: 1}))
-			a := hostAlert()
+			a, u, ctx := hostAlert(), srv.URL(testKey, "CheckMK"), context.Background()
 			if tt.alert != nil {
 				a = *tt.alert
 			}
-			u := srv.URL(testKey, "CheckMK")
 			if tt.url != "" {
 				u = tt.url
 			}
-			ctx := tt.ctx
-			if ctx == nil {
-				ctx = context.Background()
+			if tt.ctx != nil {
+				ctx = tt.ctx
 			}
 			_, err := c.Send(ctx, u, a)
-			e, ok := errors.AsType[selfClassifying](err)
-			if !ok {
-				t.Fatalf("Send error %v (%T) has not the methods", err, err)
+			got := testutil.Classify(err)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("%v: classification (-want +got):\n%s", err, diff)
 			}
-			if e.Retryable() != tt.retryable || e.Permanent() != tt.permanent || e.Benign() ||
-				e.RateLimited() != tt.limit || e.RetryAfter() != tt.retryAfter {
-				t.Errorf("%v: Retryable %t Permanent %t Benign %t RateLimited %t RetryAfter %v; want %t %t false %t %v", err,
-					e.Retryable(), e.Permanent(), e.Benign(), e.RateLimited(), e.RetryAfter(),
-					tt.retryable, tt.permanent, tt.limit, tt.retryAfter)
-			}
-			if alertops.IsRetryable(err) != tt.retryable || alertops.IsPermanent(err) != tt.permanent ||
-				alertops.IsRateLimited(err) != tt.limit {
-				t.Errorf("%v: the Is* helpers disagree with the methods", err)
+			helpers := class{Methods: true, Retryable: alertops.IsRetryable(err), Permanent: alertops.IsPermanent(err),
+				RateLimited: alertops.IsRateLimited(err), RetryAfter: got.RetryAfter}
+			if diff := cmp.Diff(got, helpers); diff != "" {
+				t.Errorf("%v: the Is* helpers disagree with the methods (-methods +helpers):\n%s", err, diff)
 			}
 		})
 	}

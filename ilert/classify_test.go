@@ -2,49 +2,41 @@ package ilert_test
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"testing"
 	"time"
 
 	"github.com/alertbridge/alertbridge/ilert"
 	"github.com/alertbridge/alertbridge/ilert/ilerttest"
+	"github.com/alertbridge/alertbridge/internal/testutil"
+	"github.com/google/go-cmp/cmp"
 )
 
-// selfClassifying is what a queue asks of every error a Client returns.
-type selfClassifying interface {
-	error
-	Retryable() bool
-	Permanent() bool
-	Benign() bool
-	RateLimited() bool
-	RetryAfter() time.Duration
-}
-
 // TestErrorsClassifyThemselves: every failure of Send, with an answer or without, carries
-// the methods, and they say what the Is* helpers say.
+// the methods a queue asks (Retryable, Permanent, Benign, RateLimited, RetryAfter), and
+// they say what the Is* helpers say.
 func TestErrorsClassifyThemselves(t *testing.T) {
 	t.Parallel()
 	canceled, cancel := context.WithCancel(context.Background())
 	cancel()
+	type class = testutil.Classification
+	resolve := ilert.Event{IntegrationKey: testKey, EventType: ilert.EventTypeResolve, AlertKey: "k"}
 	tests := []struct {
-		name                                    string
-		failure                                 *ilerttest.Failure
-		event                                   ilert.Event
-		ctx                                     context.Context
-		retryable, permanent, benign, rateLimit bool
-		retryAfter                              time.Duration
+		name    string
+		failure *ilerttest.Failure
+		event   *ilert.Event
+		ctx     context.Context
+		want    class
 	}{
-		{name: "503", failure: &ilerttest.Failure{Status: 503}, retryable: true},
-		{name: "429 with Retry-After", failure: &ilerttest.Failure{Status: 429, Header: http.Header{"Retry-After": {"42"}}},
-			retryable: true, rateLimit: true, retryAfter: 42 * time.Second},
-		{name: "429 without Retry-After", failure: &ilerttest.Failure{Status: 429}, retryable: true, rateLimit: true},
-		{name: "401", failure: &ilerttest.Failure{Status: 401}, permanent: true},
-		{name: "no open alert", failure: &ilerttest.Failure{Status: 400, Code: ilert.CodeNoneOpenForKey},
-			event: ilert.Event{IntegrationKey: testKey, EventType: ilert.EventTypeResolve, AlertKey: "k"}, benign: true},
-		{name: "connection reset", failure: &ilerttest.Failure{Reset: true}, retryable: true},
-		{name: "canceled context", ctx: canceled, retryable: true},
-		{name: "invalid event", event: ilert.Event{IntegrationKey: testKey, EventType: ilert.EventTypeAlert}, permanent: true},
+		{"503", &ilerttest.Failure{Status: 503}, nil, nil, class{Methods: true, Retryable: true}},
+		{"429 with Retry-After", &ilerttest.Failure{Status: 429, Header: http.Header{"Retry-After": {"42"}}}, nil, nil,
+			class{Methods: true, Retryable: true, RateLimited: true, RetryAfter: 42 * time.Second}},
+		{"429 without Retry-After", &ilerttest.Failure{Status: 429}, nil, nil, class{Methods: true, Retryable: true, RateLimited: true}},
+		{"401", &ilerttest.Failure{Status: 401}, nil, nil, class{Methods: true, Permanent: true}},
+		{"no open alert", &ilerttest.Failure{Status: 400, Code: ilert.CodeNoneOpenForKey}, &resolve, nil, class{Methods: true, Benign: true}},
+		{"connection reset", &ilerttest.Failure{Reset: true}, nil, nil, class{Methods: true, Retryable: true}},
+		{"canceled context", nil, nil, canceled, class{Methods: true, Retryable: true}},
+		{"invalid event", nil, &ilert.Event{IntegrationKey: testKey, EventType: ilert.EventTypeAlert}, nil, class{Methods: true, Permanent: true}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -54,28 +46,22 @@ func TestErrorsClassifyThemselves(t *testing.T) {
 				srv.FailNext(1, *tt.failure)
 			}
 			c, _ := newClient(t, srv.URL(), ilert.WithRetry(ilert.RetryPolicy{MaxAttempts: 1}))
-			ev := tt.event
-			if ev.EventType == "" {
-				ev = alertEvent()
+			ev, ctx := alertEvent(), context.Background()
+			if tt.event != nil {
+				ev = *tt.event
 			}
-			ctx := tt.ctx
-			if ctx == nil {
-				ctx = context.Background()
+			if tt.ctx != nil {
+				ctx = tt.ctx
 			}
 			_, err := c.Send(ctx, ev)
-			c2, ok := errors.AsType[selfClassifying](err)
-			if !ok {
-				t.Fatalf("Send error %v (%T) has not the methods", err, err)
+			got := testutil.Classify(err)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("%v: classification (-want +got):\n%s", err, diff)
 			}
-			if c2.Retryable() != tt.retryable || c2.Permanent() != tt.permanent || c2.Benign() != tt.benign ||
-				c2.RateLimited() != tt.rateLimit || c2.RetryAfter() != tt.retryAfter {
-				t.Errorf("%v: Retryable %t Permanent %t Benign %t RateLimited %t RetryAfter %v; want %t %t %t %t %v", err,
-					c2.Retryable(), c2.Permanent(), c2.Benign(), c2.RateLimited(), c2.RetryAfter(),
-					tt.retryable, tt.permanent, tt.benign, tt.rateLimit, tt.retryAfter)
-			}
-			if ilert.IsRetryable(err) != tt.retryable || ilert.IsPermanent(err) != tt.permanent ||
-				ilert.IsBenign(err) != tt.benign || ilert.IsRateLimited(err) != tt.rateLimit {
-				t.Errorf("%v: the Is* helpers disagree with the methods", err)
+			helpers := class{Methods: true, Retryable: ilert.IsRetryable(err), Permanent: ilert.IsPermanent(err),
+				Benign: ilert.IsBenign(err), RateLimited: ilert.IsRateLimited(err), RetryAfter: got.RetryAfter}
+			if diff := cmp.Diff(got, helpers); diff != "" {
+				t.Errorf("%v: the Is* helpers disagree with the methods (-methods +helpers):\n%s", err, diff)
 			}
 		})
 	}

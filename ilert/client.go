@@ -61,17 +61,11 @@ func (c *Client) BaseURL() string { return c.base.String() }
 // true, and callers treat them as delivered. Failures without an answer are classified
 // too: see [IsRetryable].
 func (c *Client) Send(ctx context.Context, e Event) (*Response, error) {
-	k, truncations, err := c.eventCall(e)
+	k, err := c.eventCall(e)
 	if err != nil {
 		return nil, err
 	}
-	res, err := c.do(ctx, k)
-	if err != nil {
-		return nil, err
-	}
-	r := newResponse(res)
-	r.Truncations = truncations
-	return r, nil
+	return c.send(ctx, k)
 }
 
 // NewEventRequest returns the request [Client.Send] sends for e, as its first attempt
@@ -80,7 +74,7 @@ func (c *Client) Send(ctx context.Context, e Event) (*Response, error) {
 // the classification of the answer. The body holds the integration key: redact it before
 // showing the request.
 func (c *Client) NewEventRequest(ctx context.Context, e Event) (*http.Request, error) {
-	k, _, err := c.eventCall(e)
+	k, err := c.eventCall(e)
 	if err != nil {
 		return nil, err
 	}
@@ -88,23 +82,23 @@ func (c *Client) NewEventRequest(ctx context.Context, e Event) (*http.Request, e
 }
 
 // eventCall prepares the call that sends e: normalized, validated and encoded once.
-func (c *Client) eventCall(e Event) (call, []Truncation, error) {
+func (c *Client) eventCall(e Event) (call, error) {
 	const op = "send event"
 	n, truncations := e.Normalize()
 	red := c.redactor.With(n.IntegrationKey)
 	if err := n.Validate(); err != nil {
-		return call{}, nil, fmt.Errorf("ilert: %s: %w", op, httpx.Permanent(err))
+		return call{}, fmt.Errorf("ilert: %s: %w", op, httpx.Permanent(err))
 	}
 	body, err := json.Marshal(n)
 	if err != nil {
-		return call{}, nil, fmt.Errorf("ilert: %s: %w", op, httpx.Permanent(red.Error(fmt.Errorf("encoding event: %w", err))))
+		return call{}, fmt.Errorf("ilert: %s: %w", op, httpx.Permanent(red.Error(fmt.Errorf("encoding event: %w", err))))
 	}
 	classify := httpx.DefaultClassify
 	if n.EventType == EventTypeAccept || n.EventType == EventTypeResolve {
 		classify = classifyNoneOpen
 	}
 	return call{op: op, red: red, method: http.MethodPost, url: c.endpoint("/api/events"),
-		body: body, header: jsonHeaders, classify: classify}, truncations, nil
+		body: body, header: jsonHeaders, classify: classify, truncations: truncations}, nil
 }
 
 // SendCheckmk sends a Checkmk notification context to iLert's Checkmk endpoint
@@ -143,22 +137,27 @@ func (c *Client) checkmkCall(integrationKey string) call {
 // sendVariables sends a notification's variables with the key as SendCheckmk and
 // SendNagios do, and reports the names it scrubbed.
 func (c *Client) sendVariables(ctx context.Context, k call, integrationKey string, vars map[string]string) (*Response, error) {
-	k, removed, err := c.variablesCall(k, integrationKey, vars)
+	k, err := c.variablesCall(k, integrationKey, vars)
 	if err != nil {
 		return nil, err
 	}
+	return c.send(ctx, k)
+}
+
+// send sends a prepared call and reports the answer with what was cut or scrubbed.
+func (c *Client) send(ctx context.Context, k call) (*Response, error) {
 	res, err := c.do(ctx, k)
 	if err != nil {
 		return nil, err
 	}
 	r := newResponse(res)
-	r.ScrubbedVariables = removed
+	r.Truncations, r.ScrubbedVariables = k.truncations, k.scrubbed
 	return r, nil
 }
 
 // newVariablesRequest is the first request sendVariables would send.
 func (c *Client) newVariablesRequest(ctx context.Context, k call, integrationKey string, vars map[string]string) (*http.Request, error) {
-	k, _, err := c.variablesCall(k, integrationKey, vars)
+	k, err := c.variablesCall(k, integrationKey, vars)
 	if err != nil {
 		return nil, err
 	}
@@ -167,21 +166,21 @@ func (c *Client) newVariablesRequest(ctx context.Context, k call, integrationKey
 
 // variablesCall completes k for a notification's variables: it checks that they and the
 // key are there, scrubs the variables and encodes them with k.encode.
-func (c *Client) variablesCall(k call, integrationKey string, vars map[string]string) (call, []string, error) {
+func (c *Client) variablesCall(k call, integrationKey string, vars map[string]string) (call, error) {
 	k.red = c.redactor.With(integrationKey)
 	if blank(integrationKey) {
-		return k, nil, fmt.Errorf("ilert: %s: %w", k.op, httpx.Permanent(fmt.Errorf("%w: integration key is empty", ErrInvalidEvent)))
+		return k, fmt.Errorf("ilert: %s: %w", k.op, httpx.Permanent(fmt.Errorf("%w: integration key is empty", ErrInvalidEvent)))
 	}
 	if len(vars) == 0 {
-		return k, nil, fmt.Errorf("ilert: %s: %w", k.op, httpx.Permanent(fmt.Errorf("%w: notification context is empty", ErrInvalidEvent)))
+		return k, fmt.Errorf("ilert: %s: %w", k.op, httpx.Permanent(fmt.Errorf("%w: notification context is empty", ErrInvalidEvent)))
 	}
 	scrubbed, removed := ScrubCheckmkContext(integrationKey, vars)
 	body, err := k.encode(scrubbed)
 	if err != nil {
-		return k, nil, fmt.Errorf("ilert: %s: %w", k.op, httpx.Permanent(k.red.Error(err)))
+		return k, fmt.Errorf("ilert: %s: %w", k.op, httpx.Permanent(k.red.Error(err)))
 	}
-	k.body = body
-	return k, removed, nil
+	k.body, k.scrubbed = body, removed
+	return k, nil
 }
 
 // PingHeartbeat reports a heartbeat (GET /api/heartbeats/{key}); iLert answers 202. The
@@ -193,11 +192,7 @@ func (c *Client) PingHeartbeat(ctx context.Context, heartbeatKey string) (*Respo
 		return nil, fmt.Errorf("ilert: %s: %w", op, httpx.Permanent(errors.New("heartbeat key is empty")))
 	}
 	u := c.endpoint("/api/heartbeats/" + url.PathEscape(heartbeatKey))
-	res, err := c.do(ctx, call{op: op, red: red, method: http.MethodGet, url: u, header: acceptJSON})
-	if err != nil {
-		return nil, err
-	}
-	return newResponse(res), nil
+	return c.send(ctx, call{op: op, red: red, method: http.MethodGet, url: u, header: acceptJSON})
 }
 
 var (
@@ -225,6 +220,9 @@ type call struct {
 	// encode makes the body of a call with a notification's variables from the scrubbed
 	// variables (see variablesCall).
 	encode func(scrubbed map[string]string) ([]byte, error)
+	// truncations and scrubbed are what preparing the body cut or removed, for Response.
+	truncations []Truncation
+	scrubbed    []string
 }
 
 // newRequest builds one attempt of a call, with a fresh reader of its body: the one place a

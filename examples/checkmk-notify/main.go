@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/alertbridge/alertbridge/checkmk"
+	"github.com/alertbridge/alertbridge/examples/internal/environ"
 )
 
 // Defaults of the time limits. Checkmk kills a notification script after 60 s (and then
@@ -110,24 +111,13 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 }
 
 // run executes one invocation and returns the exit code, as Checkmk reads it
-// ([checkmk.ExitCode]). environ is the process environment in the form of os.Environ:
-// the notification context is every NOTIFY_* variable of it, so it must be a list rather
-// than a lookup function. Tests and the demo pass their own streams and environment; ctx
+// ([checkmk.ExitCode]). vars is the process environment in the form of os.Environ: the
+// notification context is every NOTIFY_* variable of it, so it must be a list rather than
+// a lookup function. Tests and the demo pass their own streams and environment; ctx
 // bounds the run together with its time budget.
-func run(ctx context.Context, args, environ []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	env := &environment{stdin: stdin, stdout: stdout, stderr: stderr, getenv: lookup(environ), environ: environ}
+func run(ctx context.Context, args, vars []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	env := &environment{stdin: stdin, stdout: stdout, stderr: stderr, getenv: environ.Getenv(vars), environ: vars}
 	return int(runMode(ctx, args, env))
-}
-
-// lookup returns a getenv for environ: the value of the last entry of a name, or "".
-func lookup(environ []string) func(string) string {
-	vars := make(map[string]string, len(environ))
-	for _, kv := range environ {
-		if k, v, ok := strings.Cut(kv, "="); ok {
-			vars[k] = v
-		}
-	}
-	return func(k string) string { return vars[k] }
 }
 
 // runMode parses the arguments and runs the mode they name.

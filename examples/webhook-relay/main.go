@@ -11,9 +11,9 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 
+	"github.com/alertbridge/alertbridge/examples/internal/environ"
 	"github.com/alertbridge/alertbridge/internal/redact"
 )
 
@@ -23,11 +23,10 @@ func main() {
 
 // run is the program: parse the configuration, then serve until SIGINT or SIGTERM (or
 // run the demo). It returns the exit code: 0 after a clean shutdown, 1 when the relay
-// fails, 2 for a configuration error. environ is the process environment in the form of
-// os.Environ, the shape of the Checkmk notifier's run; the relay reads nothing from
-// stdin.
-func run(ctx context.Context, args, environ []string, _ io.Reader, stdout, stderr io.Writer) int {
-	cfg, err := parseConfig(args, lookup(environ), stderr)
+// fails, 2 for a configuration error. vars is the process environment in the form of
+// os.Environ, as the Checkmk notifier's run takes it; the relay reads nothing from stdin.
+func run(ctx context.Context, args, vars []string, _ io.Reader, stdout, stderr io.Writer) int {
+	cfg, err := parseConfig(args, environ.Getenv(vars), stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
@@ -112,17 +111,6 @@ func newHTTPServer(cfg config, s *server, logger *slog.Logger) *http.Server {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
-}
-
-// lookup returns a getenv for environ: the value of the last entry of a name, or "".
-func lookup(environ []string) func(string) string {
-	vars := make(map[string]string, len(environ))
-	for _, kv := range environ {
-		if k, v, ok := strings.Cut(kv, "="); ok {
-			vars[k] = v
-		}
-	}
-	return func(k string) string { return vars[k] }
 }
 
 // redactFor returns a redactor of every secret in cfg.
