@@ -369,21 +369,40 @@ func TestSendWithClients(t *testing.T) {
 	}
 }
 
-// TestSendStatusOnSuccess: a delivered request reports the status of the answer.
-func TestSendStatusOnSuccess(t *testing.T) {
+// TestSendAndNewRequest: a delivered request reports the status of the answer, and the
+// request a dry run shows (NewRequest) is the one the sink's client sends, for every sink.
+func TestSendAndNewRequest(t *testing.T) {
 	t.Parallel()
 	il := ilerttest.NewServer(t)
 	ao := alertopstest.NewServer(t)
 	s := newSender(t, il, ao)
 	reqs := sampleRequests()
-	for name, want := range map[string]int{"ilert": 202, "ilert-checkmk": 202} {
+	reqs["alertops"] = delivery.AlertOps(ao.URL("aokey-0123456789", "Relay"), *reqs["alertops"].AlertOps)
+	reqs["ilert-nagios"] = delivery.ILertNagios(testKey, map[string]string{"NOTIFY_HOSTNAME": "web01"})
+	for name, want := range map[string]int{"ilert": 202, "ilert-checkmk": 202, "alertops": 200, "ilert-nagios": 200} {
+		built, err := s.NewRequest(context.Background(), reqs[name])
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
 		if got, err := send(s, reqs[name]); got.State != delivery.StateSent || got.StatusCode != want {
 			t.Errorf("%s: %+v (%v), want sent with %d", name, got, err, want)
 		}
+		var sent []string
+		for _, rec := range il.Requests() {
+			sent = append(sent, rec.Method+" "+rec.Path)
+		}
+		for _, rec := range ao.Requests() {
+			sent = append(sent, rec.Method+" "+rec.Path)
+		}
+		if b := built.Method + " " + built.URL.Path; !slices.Contains(sent, b) {
+			t.Errorf("%s: built %s, sent %v", name, b, sent)
+		}
 	}
-	a := delivery.AlertOps(ao.URL("aokey-0123456789", "Relay"), *reqs["alertops"].AlertOps)
-	if got, err := send(s, a); got.State != delivery.StateSent || got.StatusCode != 200 {
-		t.Errorf("alertops: %+v (%v), want sent with 200", got, err)
+	if _, err := (&delivery.Sender{}).NewRequest(context.Background(), reqs["ilert"]); !errors.Is(err, delivery.ErrNoClient) {
+		t.Errorf("NewRequest without a client: %v, want ErrNoClient", err)
+	}
+	if _, err := s.NewRequest(context.Background(), delivery.Request{Sink: "nowhere"}); !errors.Is(err, delivery.ErrInvalidRequest) {
+		t.Errorf("NewRequest of an invalid request: %v, want ErrInvalidRequest", err)
 	}
 }
 
@@ -427,42 +446,5 @@ func TestWithReason(t *testing.T) {
 	failed, qerr := q.Failed()
 	if qerr != nil || len(failed) != 1 || failed[0].Reason != "rejected: 404 Not Found (PROBLEM pc01)" {
 		t.Errorf("Failed() = %+v, %v; want the program's reason", failed, qerr)
-	}
-}
-
-// TestNewRequest: the request a dry run shows is the one the sink's client sends, for every
-// sink, built by the client the request's transport settings name.
-func TestNewRequest(t *testing.T) {
-	t.Parallel()
-	il := ilerttest.NewServer(t)
-	ao := alertopstest.NewServer(t)
-	s := newSender(t, il, ao)
-	reqs := sampleRequests()
-	reqs["alertops"] = delivery.AlertOps(ao.URL("aokey-0123456789", "Relay"), *reqs["alertops"].AlertOps)
-	reqs["ilert-nagios"] = delivery.ILertNagios(testKey, map[string]string{"NOTIFY_HOSTNAME": "web01"})
-	for name, r := range reqs {
-		built, err := s.NewRequest(context.Background(), r)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		if _, err := s.Send(context.Background(), r); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		var sent []string
-		for _, rec := range il.Requests() {
-			sent = append(sent, rec.Method+" "+rec.Path)
-		}
-		for _, rec := range ao.Requests() {
-			sent = append(sent, rec.Method+" "+rec.Path)
-		}
-		if want := built.Method + " " + built.URL.Path; !slices.Contains(sent, want) {
-			t.Errorf("%s: built %s, sent %v", name, want, sent)
-		}
-	}
-	if _, err := (&delivery.Sender{}).NewRequest(context.Background(), reqs["ilert"]); !errors.Is(err, delivery.ErrNoClient) {
-		t.Errorf("NewRequest without a client: %v, want ErrNoClient", err)
-	}
-	if _, err := s.NewRequest(context.Background(), delivery.Request{Sink: "nowhere"}); !errors.Is(err, delivery.ErrInvalidRequest) {
-		t.Errorf("NewRequest of an invalid request: %v, want ErrInvalidRequest", err)
 	}
 }
