@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -163,13 +162,13 @@ func TestHandler(t *testing.T) {
 		{
 			name:       "deliver returns a sink's rejection (a Permanent method)",
 			req:        request{http.MethodPost, "down", strings.NewReader(body)},
-			deliverErr: fmt.Errorf("ilert: %w", testutil.Rejection(errSecretDeliver)),
+			deliverErr: testutil.Rejection(errSecretDeliver),
 			wantCode:   http.StatusUnprocessableEntity, wantMsg: "rejected permanently; retrying will not help", wantDeliver: true, wantHookErr: errSecretDeliver,
 		},
 		{
 			name:       "deliver skips it",
 			req:        request{http.MethodPost, "down", strings.NewReader(body)},
-			deliverErr: fmt.Errorf("not for this relay: %w", ErrSkip),
+			deliverErr: errors.Join(errors.New("not for this relay"), ErrSkip),
 			wantCode:   http.StatusOK, wantMsg: "ok", wantDeliver: true,
 		},
 	}

@@ -25,6 +25,12 @@ func TestClassOf(t *testing.T) {
 		{"Error beats its context cause", &Error{Class: ClassPermanent, Err: context.Canceled}, ClassPermanent},
 		{"Permanent", Permanent(context.DeadlineExceeded), ClassPermanent},
 		{"wrapped Permanent", fmt.Errorf("alertops: %w", Permanent(invalid)), ClassPermanent},
+		// An error with the methods is classified by them, wherever it is in the chain.
+		{"benign answer", &answerError{ClassBenign}, ClassBenign},
+		{"wrapped retryable answer", fmt.Errorf("send: %w", &answerError{ClassRetryable}), ClassRetryable},
+		{"answer beats a context error beside it", errors.Join(context.Canceled, &answerError{ClassPermanent}), ClassPermanent},
+		{"no answer: transport error", &Error{Class: ClassRetryable, Err: errors.New("reset")}, ClassRetryable},
+		{"no answer: unknown error", errors.New("invalid alert"), ClassPermanent},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -56,32 +62,6 @@ func (e *answerError) Retryable() bool   { return e.class == ClassRetryable }
 func (e *answerError) Permanent() bool   { return e.class == ClassPermanent }
 func (e *answerError) Benign() bool      { return e.class == ClassBenign }
 func (e *answerError) RateLimited() bool { return e.class == ClassRetryable }
-
-// TestClassOfAnswer: an error with the methods is classified by them, wherever it is in
-// the chain.
-func TestClassOfAnswer(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name string
-		err  error
-		want Class
-	}{
-		{"nil", nil, ClassSuccess},
-		{"benign answer", &answerError{ClassBenign}, ClassBenign},
-		{"wrapped retryable answer", fmt.Errorf("send: %w", &answerError{ClassRetryable}), ClassRetryable},
-		{"answer beats a context error beside it", errors.Join(context.Canceled, &answerError{ClassPermanent}), ClassPermanent},
-		{"no answer: transport error", &Error{Class: ClassRetryable, Err: errors.New("reset")}, ClassRetryable},
-		{"no answer: unknown error", errors.New("invalid alert"), ClassPermanent},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			if got := ClassOf(tt.err); got != tt.want {
-				t.Errorf("ClassOf(%v) = %v, want %v", tt.err, got, tt.want)
-			}
-		})
-	}
-}
 
 // TestErrorMethods: an *Error answers the questions a queue asks of every error.
 func TestErrorMethods(t *testing.T) {

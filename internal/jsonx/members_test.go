@@ -60,24 +60,26 @@ func stdMembers(t testing.TB, data []byte) ([]member, bool) {
 
 func TestMembers(t *testing.T) {
 	t.Parallel()
+	type walked struct {
+		members []member
+		object  bool
+	}
 	tests := []struct {
-		name   string
-		in     string
-		want   []member
-		object bool
+		name, in string
+		want     walked
 	}{
-		{"empty object", `{}`, nil, true},
-		{"spaces everywhere", " \t\n{ \"a\" : 1 ,\r\n\"b\":\"x\" } ", []member{{"a", "1"}, {"b", `"x"`}}, true},
+		{"empty object", `{}`, walked{nil, true}},
+		{"spaces everywhere", " \t\n{ \"a\" : 1 ,\r\n\"b\":\"x\" } ", walked{[]member{{"a", "1"}, {"b", `"x"`}}, true}},
 		{"nested values whole", `{"o":{"p":[1,{"q":"}"}]},"s":"a\"b","n":null}`,
-			[]member{{"o", `{"p":[1,{"q":"}"}]}`}, {"s", `"a\"b"`}, {"n", "null"}}, true},
+			walked{[]member{{"o", `{"p":[1,{"q":"}"}]}`}, {"s", `"a\"b"`}, {"n", "null"}}, true}},
 		{"literal before the brace", `{"t":true,"f":false,"x":-1.5e3}`,
-			[]member{{"t", "true"}, {"f", "false"}, {"x", "-1.5e3"}}, true},
-		{"escaped key", `{"a\u00e9\n":1}`, []member{{"aé\n", "1"}}, true},
-		{"duplicate keys in order", `{"k":1,"k":2}`, []member{{"k", "1"}, {"k", "2"}}, true},
-		{"array", `[{"a":1}]`, nil, false},
-		{"string", `"{"`, nil, false},
-		{"number", `12`, nil, false},
-		{"nothing", ``, nil, false},
+			walked{[]member{{"t", "true"}, {"f", "false"}, {"x", "-1.5e3"}}, true}},
+		{"escaped key", `{"a\u00e9\n":1}`, walked{[]member{{"aé\n", "1"}}, true}},
+		{"duplicate keys in order", `{"k":1,"k":2}`, walked{[]member{{"k", "1"}, {"k", "2"}}, true}},
+		{"array", `[{"a":1}]`, walked{nil, false}},
+		{"string", `"{"`, walked{nil, false}},
+		{"number", `12`, walked{nil, false}},
+		{"nothing", ``, walked{nil, false}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -90,17 +92,17 @@ func TestMembers(t *testing.T) {
 				} else {
 					got, object = walk(t, []byte(tt.in))
 				}
-				if object != tt.object {
-					t.Errorf("%s: object = %t, want %t", form, object, tt.object)
+				if object != tt.want.object {
+					t.Errorf("%s: object = %t, want %t", form, object, tt.want.object)
 				}
-				if diff := cmp.Diff(tt.want, got); diff != "" {
+				if diff := cmp.Diff(tt.want.members, got); diff != "" {
 					t.Errorf("%s: members (-want +got):\n%s", form, diff)
 				}
 			}
 			if json.Valid([]byte(tt.in)) {
 				std, stdObject := stdMembers(t, []byte(tt.in))
 				got, _ := walk(t, tt.in)
-				if stdObject != tt.object || !cmp.Equal(std, got) {
+				if stdObject != tt.want.object || !cmp.Equal(std, got) {
 					t.Errorf("encoding/json reads %v (object %t)", std, stdObject)
 				}
 			}
@@ -110,27 +112,27 @@ func TestMembers(t *testing.T) {
 
 func TestUnquote(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		in   string
-		want string
-		ok   bool
-	}{
-		{`""`, "", true},
-		{`"plain"`, "plain", true},
-		{`"tab\tquote\"slash\/u\u00e9"`, "tab\tquote\"slash/ué", true},
-		{`"bad` + "\xff" + `"`, "bad\ufffd", true},
-		{`"surrogate \ud83d\ude00"`, "surrogate 😀", true},
-		{`"lone \ud83d"`, "lone \ufffd", true},
-		{`unquoted`, "", false},
-		{`"`, "", false},
-		{`"ctl` + "\x01" + `"`, "", false},
-		{`"bad escape \x"`, "", false},
+	type unquoted struct {
+		s  string
+		ok bool
 	}
-	for _, tt := range tests {
-		got, ok := Unquote(tt.in)
-		gotB, okB := Unquote([]byte(tt.in))
-		if got != tt.want || ok != tt.ok || gotB != got || okB != ok {
-			t.Errorf("Unquote(%q) = %q, %t (bytes: %q, %t); want %q, %t", tt.in, got, ok, gotB, okB, tt.want, tt.ok)
+	tests := map[string]unquoted{
+		`""`:                           {"", true},
+		`"plain"`:                      {"plain", true},
+		`"tab\tquote\"slash\/u\u00e9"`: {"tab\tquote\"slash/ué", true},
+		`"bad` + "\xff" + `"`:          {"bad\ufffd", true},
+		`"surrogate \ud83d\ude00"`:     {"surrogate 😀", true},
+		`"lone \ud83d"`:                {"lone \ufffd", true},
+		`unquoted`:                     {},
+		`"`:                            {},
+		`"ctl` + "\x01" + `"`:          {},
+		`"bad escape \x"`:              {},
+	}
+	for in, want := range tests {
+		got, ok := Unquote(in)
+		gotB, okB := Unquote([]byte(in))
+		if (unquoted{got, ok}) != want || gotB != got || okB != ok {
+			t.Errorf("Unquote(%q) = %q, %t (bytes: %q, %t); want %q, %t", in, got, ok, gotB, okB, want.s, want.ok)
 		}
 	}
 }
