@@ -20,7 +20,7 @@ import (
 )
 
 // The spool destinations of the relay. Requests are self-contained (see
-// internal/delivery), so a process sharing the queue directory may deliver them too.
+// examples/internal/delivery), so a process sharing the queue directory may deliver them too.
 const (
 	destILert    = "ilert"
 	destAlertOps = "alertops"
