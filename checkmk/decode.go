@@ -353,16 +353,15 @@ func (d *decoder) finish() (*Notification, error) {
 
 // decodePrefixed handles the variables whose names carry a part chosen by the user.
 func decodePrefixed(n *Notification, s *Service, k, v string) {
-	switch {
-	case strings.HasPrefix(k, "HOSTLABEL_"):
-		n.Host.Labels = put(n.Host.Labels, k[len("HOSTLABEL_"):], v)
-	case strings.HasPrefix(k, "SERVICELABEL_"):
-		s.Labels = put(s.Labels, k[len("SERVICELABEL_"):], v)
-	case strings.HasPrefix(k, "HOSTTAG_"):
-		n.Host.TagGroups = put(n.Host.TagGroups, k[len("HOSTTAG_"):], v)
-	case strings.HasPrefix(k, "CONTACT_"):
-		n.Contact.Attributes = put(n.Contact.Attributes, k[len("CONTACT_"):], v)
-	case strings.HasPrefix(k, "EC_"):
+	if name, ok := strings.CutPrefix(k, "HOSTLABEL_"); ok {
+		n.Host.Labels = put(n.Host.Labels, name, v)
+	} else if name, ok := strings.CutPrefix(k, "SERVICELABEL_"); ok {
+		s.Labels = put(s.Labels, name, v)
+	} else if name, ok := strings.CutPrefix(k, "HOSTTAG_"); ok {
+		n.Host.TagGroups = put(n.Host.TagGroups, name, v)
+	} else if name, ok := strings.CutPrefix(k, "CONTACT_"); ok {
+		n.Contact.Attributes = put(n.Contact.Attributes, name, v)
+	} else if strings.HasPrefix(k, "EC_") {
 		decodeEventConsole(n, k, v)
 	}
 }

@@ -79,8 +79,11 @@ func shortHash(s string) string {
 // (see spoolName). Flushes deliver only those: another program sharing the directory (the
 // webhook relay's "ilert" and "alertops") queues requests that need its own configuration.
 func ownQueue(name string) bool {
-	_, hash, ok := strings.Cut(name, "-")
-	if !ok || (!strings.HasPrefix(name, "ilert-") && !strings.HasPrefix(name, "alertops-")) || len(hash) != spoolHashLen {
+	hash, ok := strings.CutPrefix(name, "ilert-")
+	if !ok {
+		hash, ok = strings.CutPrefix(name, "alertops-")
+	}
+	if !ok || len(hash) != spoolHashLen {
 		return false
 	}
 	for _, c := range hash {
