@@ -15,9 +15,9 @@ import (
 	"github.com/alertbridge/alertbridge/internal/jsonx"
 )
 
-// TimestampLayout is the layout of [Alert.Timestamp] on the wire (always in UTC, so the
+// timestampLayout is the layout of [Alert.Timestamp] on the wire (always in UTC, so the
 // zone is written as "Z").
-const TimestampLayout = "2006-01-02T15:04:05Z07:00"
+const timestampLayout = "2006-01-02T15:04:05Z07:00"
 
 // The JSON names of the fixed fields, in the payload reference's order.
 const (
@@ -96,7 +96,7 @@ func (a Alert) appendJSON(b []byte) ([]byte, error) {
 	b = append(b, `,"`+keyResolved+`":`...)
 	b = strconv.AppendBool(b, a.Resolved)
 	b = append(b, `,"`+keyTimestamp+`":"`...)
-	b = ts.Truncate(time.Second).AppendFormat(b, TimestampLayout)
+	b = ts.Truncate(time.Second).AppendFormat(b, timestampLayout)
 	b = append(b, '"')
 	if a.DetailsURL != "" {
 		b = append(b, ',')
@@ -243,7 +243,7 @@ func (a *Alert) decodeField(k string, raw json.RawMessage) error {
 		if err := decodeString(raw, &v); err != nil || v == "" {
 			return err
 		}
-		t, err := ParseTimestamp(v)
+		t, err := parseTimestamp(v)
 		if err != nil {
 			return err
 		}
@@ -294,7 +294,7 @@ func hasControl(b []byte) bool {
 	return false
 }
 
-// timestampLayouts are the ISO 8601 forms ParseTimestamp accepts, most likely first.
+// timestampLayouts are the ISO 8601 forms parseTimestamp accepts, most likely first.
 // Fractional seconds need no layout of their own: time.Parse accepts them after the
 // seconds in any layout.
 var timestampLayouts = [...]string{
@@ -306,12 +306,12 @@ var timestampLayouts = [...]string{
 	"2006-01-02 15:04:05",
 }
 
-// ParseTimestamp parses an alert timestamp as [Alert.UnmarshalJSON] does and returns it
+// parseTimestamp parses an alert timestamp as [Alert.UnmarshalJSON] does and returns it
 // in UTC: RFC 3339 ("2026-04-07T16:59:32Z", "2026-04-07T18:59:32.25+02:00"), the same
 // with a space instead of "T" or an offset without colon ("+0200"), or a time without
 // offset, which is read as UTC (Python's datetime.utcnow().isoformat()). "" yields the
 // zero time. The error does not repeat the input.
-func ParseTimestamp(s string) (time.Time, error) {
+func parseTimestamp(s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}

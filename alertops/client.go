@@ -38,6 +38,51 @@ func NewClient(opts ...Option) (*Client, error) {
 	}, nil
 }
 
+// NewRequest returns the request [Client.Send] sends for the alert, as its first attempt
+// would be sent: the URL checked, a zero Timestamp filled in, the alert validated and
+// encoded. It is for dry runs and tests; Send is what adds retries and the classification
+// of the answer. The URL holds the account key: show it with [RedactWebhookURL].
+func (c *Client) NewRequest(ctx context.Context, webhookURL string, a Alert) (*http.Request, error) {
+	hook, _, body, err := c.prepare(webhookURL, a)
+	if err != nil {
+		return nil, err
+	}
+	return c.newRequest(ctx, hook, body)
+}
+
+// prepare checks the webhook URL and the alert (a zero Timestamp filled in) and encodes
+// the alert once. Every error is permanent: nothing sent again would fix it.
+func (c *Client) prepare(webhookURL string, a Alert) (webhook, Alert, []byte, error) {
+	hook, err := parseWebhook(webhookURL)
+	if err != nil {
+		return hook, a, nil, httpx.Permanent(err)
+	}
+	if a.Timestamp.IsZero() {
+		a.Timestamp = c.now()
+	}
+	a.Timestamp = a.Timestamp.UTC().Truncate(time.Second)
+	if err := a.Validate(); err != nil {
+		return hook, a, nil, httpx.Permanent(hook.redactor.Error(err))
+	}
+	body, err := a.MarshalJSON()
+	if err != nil {
+		return hook, a, nil, httpx.Permanent(hook.redactor.Error(err))
+	}
+	return hook, a, body, nil
+}
+
+// newRequest builds one attempt, with a fresh reader of the body: the one place a request
+// is made.
+func (c *Client) newRequest(ctx context.Context, hook webhook, body []byte) (*http.Request, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, hook.url, bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", c.userAgent)
+	return req, nil
+}
+
 // Send posts the alert to an AlertOps inbound integration's webhook URL, typically
 // https://notify.alertops.com/POSTAlert/<key>/<integration>.
 //
@@ -57,31 +102,14 @@ func NewClient(opts ...Option) (*Client, error) {
 // shows them, and the key is replaced wherever else it turns up.
 func (c *Client) Send(ctx context.Context, webhookURL string, a Alert) (*Response, error) {
 	const op = "send alert"
-	hook, err := parseWebhook(webhookURL)
+	hook, a, body, err := c.prepare(webhookURL, a)
 	if err != nil {
 		return nil, err
-	}
-	if a.Timestamp.IsZero() {
-		a.Timestamp = c.now()
-	}
-	a.Timestamp = a.Timestamp.UTC().Truncate(time.Second)
-	if err := a.Validate(); err != nil {
-		return nil, hook.redactor.Error(err)
-	}
-	body, err := a.MarshalJSON()
-	if err != nil {
-		return nil, httpx.Permanent(hook.redactor.Error(err))
 	}
 	caller := c.caller
 	caller.Redactor = hook.redactor
 	res, err := caller.Do(ctx, func(ctx context.Context) (*http.Request, error) {
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, hook.url, bytes.NewReader(body))
-		if err != nil {
-			return nil, err
-		}
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("User-Agent", c.userAgent)
-		return req, nil
+		return c.newRequest(ctx, hook, body)
 	}, classifyStatus)
 	if err != nil {
 		return nil, fmt.Errorf("alertops: %s: %w", op, err)

@@ -43,7 +43,9 @@
 // every time and does not follow redirects.
 //
 // An answer other than 2xx is an *[APIError]; decide with [IsRetryable] (try again later:
-// a Checkmk notifier exits 1) and [IsPermanent] (will never succeed: exit 2).
+// a Checkmk notifier exits 1) and [IsPermanent] (will never succeed: exit 2). Every error
+// a Client returns also answers by methods (Retryable, Permanent, Benign, RateLimited,
+// RetryAfter), which a queue or handler asks without knowing this package.
 //
 // # Secrets
 //

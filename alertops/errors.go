@@ -1,7 +1,6 @@
 package alertops
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -34,12 +33,11 @@ type APIError struct {
 	StatusCode int
 	// Body is a copy of the body, at most MaxBodyBytes, redacted and made valid UTF-8.
 	Body string
-	// RetryAfter is the answer's Retry-After, if any.
-	RetryAfter time.Duration
 	// Attempts is the number of requests sent.
 	Attempts int
 
-	class httpx.Class
+	class      httpx.Class
+	retryAfter time.Duration
 }
 
 // Error describes the answer, e.g. `alertops: send alert: POST
@@ -81,8 +79,15 @@ func (e *APIError) Retryable() bool { return e.class == httpx.ClassRetryable }
 // other answer: 4xx, 3xx, 1xx).
 func (e *APIError) Permanent() bool { return e.class == httpx.ClassPermanent }
 
+// Benign reports false: AlertOps has no "nothing to do" answer. It is here so that
+// *APIError answers every question a queue asks of an error.
+func (e *APIError) Benign() bool { return e.class == httpx.ClassBenign }
+
 // RateLimited reports a 429 answer.
 func (e *APIError) RateLimited() bool { return e.StatusCode == http.StatusTooManyRequests }
+
+// RetryAfter returns the answer's Retry-After, uncapped, or 0 without one.
+func (e *APIError) RetryAfter() time.Duration { return e.retryAfter }
 
 // IsRetryable reports whether err is a failure that a later attempt may overcome: a
 // retryable answer (408, 429, any 5xx), a network error or timeout, or an ended context
@@ -97,17 +102,12 @@ func IsRetryable(err error) bool { return classOf(err) == httpx.ClassRetryable }
 func IsPermanent(err error) bool { return classOf(err) == httpx.ClassPermanent }
 
 // IsRateLimited reports whether err is a 429 answer.
-func IsRateLimited(err error) bool {
-	var e *APIError
-	return errors.As(err, &e) && e.RateLimited()
-}
+func IsRateLimited(err error) bool { return httpx.IsRateLimited(err) }
 
-// classOf classifies any error a Client method returns: an *APIError by its answer, the
-// rest as httpx.ClassOf does (nil a success, an ended context retryable, ErrInvalidAlert,
-// ErrInvalidWebhookURL and encoding errors permanent).
-func classOf(err error) httpx.Class {
-	return httpx.ClassOfAnswer(err, func(e *APIError) httpx.Class { return e.class })
-}
+// classOf classifies any error a Client method returns by its methods (an *APIError by
+// its answer, a failure without one by the *httpx.Error the client wraps it in, an invalid
+// alert or webhook URL as permanent); nil is a success, anything unknown permanent.
+func classOf(err error) httpx.Class { return httpx.ClassOf(err) }
 
 // classifyStatus is AlertOps' classification of an answer, from its Checkmk page: 2xx
 // success, 5xx temporary, everything else permanent; the page leaves 408 and 429 open,
@@ -131,9 +131,9 @@ func newAPIError(op, method string, r *httpx.Response, hook webhook) *APIError {
 		URL:        hook.display,
 		StatusCode: r.StatusCode,
 		Body:       body,
-		RetryAfter: r.RetryAfter,
 		Attempts:   r.Attempts,
 		class:      r.Class,
+		retryAfter: r.RetryAfter,
 	}
 }
 

@@ -19,3 +19,6 @@ func SetTestHooks(c *Client, sleep func(context.Context, time.Duration) error, j
 		c.now = now
 	}
 }
+
+// ParseTimestamp exports parseTimestamp, the reading of AlertOps timestamps, for the tests.
+var ParseTimestamp = parseTimestamp

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/alertbridge/alertbridge/internal/httpx"
 	"github.com/alertbridge/alertbridge/internal/redact"
 )
 
@@ -57,16 +58,10 @@ func parseWebhook(raw string) (webhook, error) {
 	if strings.TrimSpace(raw) == "" {
 		return invalid("it is empty")
 	}
-	u, err := url.Parse(raw)
+	u, err := httpx.ParseHTTPURL(raw)
 	switch {
 	case err != nil:
-		return invalid("it does not parse as a URL") // url's error would repeat it
-	case u.Scheme != "http" && u.Scheme != "https":
-		return invalid("the scheme is not http or https")
-	case u.Opaque != "":
-		return invalid("it is not an absolute URL with a host")
-	case u.Host == "":
-		return invalid("it has no host")
+		return invalid(err.Error())
 	case u.User != nil:
 		return invalid("it must not contain user information (use a proxy option for proxy credentials)")
 	case u.Fragment != "" || strings.Contains(raw, "#"):

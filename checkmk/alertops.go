@@ -46,10 +46,11 @@ func AlertOpsEventKey(n *Notification) string {
 //   - DetailsURL: the absolute URL of the service (or host) page in the Checkmk GUI when a
 //     URL prefix is known (opts.URLPrefix or the rule's, see Notification.URLPrefix).
 //
-// A nil notification gives the zero Alert.
-func ToAlertOps(n *Notification, opts AlertOpsOptions) alertops.Alert {
+// The error is nil for every notification: AlertOps takes them all. A nil notification
+// gives the zero Alert and an error.
+func ToAlertOps(n *Notification, opts AlertOpsOptions) (alertops.Alert, error) {
 	if n == nil {
-		return alertops.Alert{}
+		return alertops.Alert{}, errNilNotification
 	}
 	a := alertops.Alert{
 		EventKey:         AlertOpsEventKey(n),
@@ -82,7 +83,7 @@ func ToAlertOps(n *Notification, opts AlertOpsOptions) alertops.Alert {
 			a.DetailsURL = serviceURL
 		}
 	}
-	return a
+	return a, nil
 }
 
 func alertOpsSummary(n *Notification, state string) string {

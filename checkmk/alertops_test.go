@@ -23,7 +23,10 @@ func TestToAlertOpsGolden(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
 			n := c.notification(t)
-			a := ToAlertOps(n, AlertOpsOptions{Now: now})
+			a, err := ToAlertOps(n, AlertOpsOptions{Now: now})
+			if err != nil {
+				t.Fatal(err)
+			}
 			if err := a.Validate(); err != nil {
 				t.Errorf("mapped alert does not validate: %v", err)
 			}
@@ -67,7 +70,11 @@ func TestToAlertOpsSeedPayload(t *testing.T) {
 		"HOSTURL":                     "/check_mk/view.py?view_name=hoststatus&host=hostname&site=cmk",
 		"PARAMETER_URL_PREFIX_MANUAL": "https://checkmk.example.com/cmk/check_mk/",
 	})
-	got, err := json.Marshal(ToAlertOps(n, AlertOpsOptions{}))
+	a, err := ToAlertOps(n, AlertOpsOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := json.Marshal(a)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,7 +207,10 @@ func TestToAlertOpsFields(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got := ToAlertOps(mustNew(t, tt.ctx), tt.opts)
+			got, err := ToAlertOps(mustNew(t, tt.ctx), tt.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("ToAlertOps (-want +got):\n%s", diff)
 			}
@@ -208,8 +218,9 @@ func TestToAlertOpsFields(t *testing.T) {
 	}
 	t.Run("nil", func(t *testing.T) {
 		t.Parallel()
-		if diff := cmp.Diff(alertops.Alert{}, ToAlertOps(nil, AlertOpsOptions{Now: now})); diff != "" {
-			t.Errorf("nil notification (-want +got):\n%s", diff)
+		a, err := ToAlertOps(nil, AlertOpsOptions{Now: now})
+		if diff := cmp.Diff(alertops.Alert{}, a); diff != "" || err == nil {
+			t.Errorf("nil notification: error %v (-want +got):\n%s", err, diff)
 		}
 	})
 }

@@ -52,7 +52,7 @@ func benchmarkBulk(b *testing.B, n int) {
 		br := NewBulkReader(bytes.NewReader(input))
 		count := 0
 		for {
-			_, err := br.NextNotification()
+			_, err := br.nextNotification()
 			if err == io.EOF {
 				break
 			}

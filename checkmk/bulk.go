@@ -119,11 +119,11 @@ func (b *BulkReader) next(decode bool) (ctx map[string]string, d *decoder, start
 	}
 }
 
-// NextNotification returns the next context as a Notification, or io.EOF after the last
+// nextNotification returns the next context as a Notification, or io.EOF after the last
 // one. Parameters of the bulk fill in variables the context lacks; the context's own
 // values win. A context that does not make a Notification gives a *BulkContextError
 // wrapping New's error; reading can go on after it. Other errors end the bulk.
-func (b *BulkReader) NextNotification() (*Notification, error) {
+func (b *BulkReader) nextNotification() (*Notification, error) {
 	ctx, d, start, err := b.next(true)
 	if err != nil {
 		return nil, err
@@ -141,13 +141,14 @@ func (b *BulkReader) NextNotification() (*Notification, error) {
 	return n, nil
 }
 
-// Notifications iterates over the notifications of the bulk as NextNotification returns
-// them. A *BulkContextError is yielded with a nil Notification and iteration goes on; a
-// read error is yielded last.
+// Notifications iterates over the notifications of the bulk. Parameters of the bulk fill
+// in variables a context lacks; the context's own values win. A context that does not
+// make a Notification is yielded as a *BulkContextError wrapping New's error, with a nil
+// Notification, and iteration goes on; a read error is yielded last.
 func (b *BulkReader) Notifications() iter.Seq2[*Notification, error] {
 	return func(yield func(*Notification, error) bool) {
 		for {
-			n, err := b.NextNotification()
+			n, err := b.nextNotification()
 			if err == io.EOF {
 				return
 			}

@@ -29,7 +29,7 @@ func TestBulkFixture(t *testing.T) {
 	br := NewBulkReader(bytes.NewReader(readBulkFixture(t)))
 	params := br.Parameters()
 	if diff := cmp.Diff([]string{"ilert=il1api0f3c2b9e0d4a4f61b2c8e5d7a9f0c1b3", "alertops=https://notify.alertops.com/POSTAlert/0a1b2c3d4e5f/CheckMK"},
-		NewParameters(params).List()); diff != "" {
+		newParameters(params).List()); diff != "" {
 		t.Errorf("parameter list (-want +got):\n%s", diff)
 	}
 	var contexts []map[string]string
@@ -224,7 +224,7 @@ func TestBulkContextValuesWinOverParameters(t *testing.T) {
 	t.Parallel()
 	in := "PARAMETER_X=from-params\nPARAMETER_Y=only-params\n\nWHAT=HOST\nHOSTNAME=h\nNOTIFICATIONTYPE=PROBLEM\nPARAMETER_X=from-context\n"
 	br := NewBulkReader(strings.NewReader(in))
-	n, err := br.NextNotification()
+	n, err := br.nextNotification()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -233,7 +233,7 @@ func TestBulkContextValuesWinOverParameters(t *testing.T) {
 	if x != "from-context" || y != "only-params" {
 		t.Errorf("X=%q Y=%q, want from-context and only-params", x, y)
 	}
-	if _, err := br.NextNotification(); err != io.EOF {
-		t.Errorf("second NextNotification: %v, want io.EOF", err)
+	if _, err := br.nextNotification(); err != io.EOF {
+		t.Errorf("second nextNotification: %v, want io.EOF", err)
 	}
 }

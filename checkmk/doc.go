@@ -25,8 +25,8 @@
 //
 // # Rule parameters
 //
-// Notification.Parameters (or NewParameters for a bulk's parameter block) decodes the
-// rule's parameters: a custom script's list (Parameters.List) and the form-based
+// Notification.Parameters decodes the rule's parameters (in a bulk, every notification
+// carries the bulk's parameter block): a custom script's list (Parameters.List) and the form-based
 // parameters of the built-in methods in the encoding of every Checkmk version — passwords
 // (Parameters.Password, explicit or from the site's password store, PasswordStore),
 // proxies (Parameters.Proxy), TLS verification (Parameters.IgnoreSSL) and the URL prefix
@@ -39,10 +39,19 @@
 //
 // ToILert maps a notification to an event of iLert's Events API (ilert.Event): PROBLEM,
 // ACKNOWLEDGEMENT and RECOVERY become ALERT, ACCEPT and RESOLVE, keyed on
-// "<site>/<host>[/<service>]" (ILertAlertKey); every other type gives ok=false, because
-// iLert acts on those three only. ToAlertOps maps every notification to the AlertOps
-// Checkmk plug-in's payload (alertops.Alert). Both are pure: the caller supplies the
-// integration key and the current time.
+// "<site>/<host>[/<service>]" (ILertAlertKey); every other type gives an error wrapping
+// ErrSkip, because iLert acts on those three only:
+//
+//	ev, err := checkmk.ToILert(n, checkmk.ILertOptions{IntegrationKey: key})
+//	switch {
+//	case errors.Is(err, checkmk.ErrSkip): // not for iLert: nothing to send
+//	case err != nil: // no notification
+//	default: _, err = client.Send(ctx, ev)
+//	}
+//
+// ToAlertOps maps every notification to the AlertOps Checkmk plug-in's payload
+// (alertops.Alert). Both are pure: the caller supplies the integration key and the
+// current time.
 //
 // ContextWithoutSecrets returns the context with the rule's secrets removed — password
 // parameters in every version's encoding, the AlertOps webhook URL, the proxy, and the
@@ -72,11 +81,10 @@
 //
 // # Templates, performance data and exit codes
 //
-// ParsePerfData splits HOSTPERFDATA/SERVICEPERFDATA into metrics. ExpandMacros fills Checkmk's $MACRO$ placeholders from a context. ExitCode names the
-// exit statuses Checkmk understands (0 sent, 1 temporary failure, 2 permanent failure) and
-// combines several results into one.
+// ParsePerfData splits HOSTPERFDATA/SERVICEPERFDATA into metrics. ExpandMacros fills
+// Checkmk's $MACRO$ placeholders from a context. ExitCode names the exit statuses Checkmk
+// understands (0 sent, 1 temporary failure, 2 permanent failure); ExitCode.Combine and
+// CombineExitCodes make one of several results.
 //
-// The facts behind this package — variable formats, parameter encodings per version, the
-// password store format and the bulk protocol — are taken from Checkmk's public source and
-// documentation.
+// Where the facts behind the formats come from is in docs/research.md of the repository.
 package checkmk

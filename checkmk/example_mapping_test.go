@@ -2,6 +2,7 @@ package checkmk_test
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -11,7 +12,8 @@ import (
 )
 
 // A service PROBLEM becomes an iLert ALERT keyed on site, host and service, so that the
-// later RECOVERY resolves the same alert. Types iLert ignores are reported with ok=false.
+// later RECOVERY resolves the same alert. Types iLert ignores are reported with an error
+// wrapping ErrSkip: not a failure, nothing to send.
 func ExampleToILert() {
 	n, err := checkmk.New(map[string]string{
 		"WHAT":                           "SERVICE",
@@ -34,9 +36,9 @@ func ExampleToILert() {
 	}
 	// The key normally comes from the rule: n.Parameters().Password("ILERT_API_KEY"),
 	// resolved with the site's password store.
-	ev, ok := checkmk.ToILert(n, checkmk.ILertOptions{IntegrationKey: "il1-secret-api-key"})
-	if !ok {
-		fmt.Println("not for iLert:", n.Type)
+	ev, err := checkmk.ToILert(n, checkmk.ILertOptions{IntegrationKey: "il1-secret-api-key"})
+	if err != nil {
+		fmt.Println(err)
 		return
 	}
 	fmt.Println(ev.EventType, ev.Priority, ev.AlertKey)
@@ -47,8 +49,8 @@ func ExampleToILert() {
 	fmt.Println(strings.Contains(string(details), `"PARAMETER_1":"ilert=[redacted]"`))
 
 	downtime, _ := checkmk.New(map[string]string{"WHAT": "HOST", "HOSTNAME": "db02", "NOTIFICATIONTYPE": "DOWNTIMESTART"})
-	_, ok = checkmk.ToILert(downtime, checkmk.ILertOptions{})
-	fmt.Println("DOWNTIMESTART for iLert:", ok)
+	_, err = checkmk.ToILert(downtime, checkmk.ILertOptions{})
+	fmt.Println("DOWNTIMESTART for iLert:", !errors.Is(err, checkmk.ErrSkip))
 	// Output:
 	// ALERT HIGH prod/web01/Filesystem /var
 	// PROBLEM Service Alert: web01/Filesystem /var is CRITICAL - Used: 97.12%
@@ -74,7 +76,11 @@ func ExampleToAlertOps() {
 		fmt.Println(err)
 		return
 	}
-	alert := checkmk.ToAlertOps(n, checkmk.AlertOpsOptions{Now: time.Now()})
+	alert, err := checkmk.ToAlertOps(n, checkmk.AlertOpsOptions{Now: time.Now()})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	enc := json.NewEncoder(os.Stdout)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(alert); err != nil {

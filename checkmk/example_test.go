@@ -84,13 +84,19 @@ func ExampleExpandMacros() {
 
 // The iLert API key of a Checkmk 2.4 rule, explicit or from the password store.
 func ExampleParameters_Password() {
-	params := checkmk.NewParameters(map[string]string{
+	n, err := checkmk.New(map[string]string{
+		"WHAT": "HOST", "HOSTNAME": "web01", "NOTIFICATIONTYPE": "PROBLEM",
 		"PARAMETER_ILERT_API_KEY_1":   "cmk_postprocessed",
 		"PARAMETER_ILERT_API_KEY_2":   "explicit_password",
 		"PARAMETER_ILERT_API_KEY_3_1": "uuid9c1d2e3f",
 		"PARAMETER_ILERT_API_KEY_3_2": "il1api0f3c2b",
 		"PARAMETER_PROXY_URL":         "http://bob:hunter2@proxy.example.com:3128",
 	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	params := n.Parameters()
 	pw, err := params.Password("ILERT_API_KEY")
 	if err != nil {
 		fmt.Println(err)

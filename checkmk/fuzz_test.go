@@ -130,7 +130,7 @@ func FuzzParameters(f *testing.F) {
 			k, v, _ := strings.Cut(line, "=")
 			ctx[k] = v
 		}
-		p := NewParameters(ctx)
+		p := newParameters(ctx)
 		exerciseParameters(p)
 		pw, err := p.Password("ILERT_API_KEY")
 		if err == nil {

@@ -2,7 +2,10 @@ package checkmk
 
 import (
 	"cmp"
+	"errors"
+	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/alertbridge/alertbridge/ilert"
@@ -32,18 +35,19 @@ type ILertOptions struct {
 
 // ILertEventType returns the iLert event type for a Checkmk notification type: PROBLEM →
 // ALERT, ACKNOWLEDGEMENT (with any suffix) → ACCEPT, RECOVERY → RESOLVE. For every other
-// type (FLAPPING*, DOWNTIME*, CUSTOM, ALERTHANDLER (…), unknown ones) ok is false: iLert
-// acts on those three only, and its own Checkmk integration ignores the rest.
-func ILertEventType(t NotificationType) (ilert.EventType, bool) {
+// type (FLAPPING*, DOWNTIME*, CUSTOM, ALERTHANDLER (…), unknown ones) it returns an error
+// wrapping [ErrSkip]: iLert acts on those three only, and its own Checkmk integration
+// ignores the rest.
+func ILertEventType(t NotificationType) (ilert.EventType, error) {
 	switch t.Kind() {
 	case TypeProblem:
-		return ilert.EventTypeAlert, true
+		return ilert.EventTypeAlert, nil
 	case TypeAcknowledgement:
-		return ilert.EventTypeAccept, true
+		return ilert.EventTypeAccept, nil
 	case TypeRecovery:
-		return ilert.EventTypeResolve, true
+		return ilert.EventTypeResolve, nil
 	}
-	return "", false
+	return "", fmt.Errorf("checkmk: iLert takes PROBLEM, ACKNOWLEDGEMENT and RECOVERY, not %s: %w", safeType(t), ErrSkip)
 }
 
 // ILertAlertKey returns the alert key of the notification's object: "<site>/<host>" for
@@ -66,9 +70,9 @@ func ILertAlertKey(n *Notification) string {
 }
 
 // ToILert maps a Checkmk notification to an event of iLert's Events API (an alert source
-// of type "API"). ok is false, and the event empty, for notification types iLert does not
-// act on (see ILertEventType) and for a nil notification: that is not an error, the
-// notification is simply not for iLert.
+// of type "API"). For notification types iLert does not act on (see ILertEventType) it
+// returns the zero event and an error wrapping [ErrSkip]: the notification is simply not
+// for iLert. A nil notification is an error.
 //
 // The fields:
 //
@@ -108,15 +112,15 @@ func ILertAlertKey(n *Notification) string {
 //
 // The event is not normalized: ilert's Client.Send does that (Event.Normalize: summary
 // length, long keys hashed) and reports what it cut.
-func ToILert(n *Notification, opts ILertOptions) (ev ilert.Event, ok bool) {
+func ToILert(n *Notification, opts ILertOptions) (ilert.Event, error) {
 	if n == nil {
-		return ilert.Event{}, false
+		return ilert.Event{}, errNilNotification
 	}
-	typ, ok := ILertEventType(n.Type)
-	if !ok {
-		return ilert.Event{}, false
+	typ, err := ILertEventType(n.Type)
+	if err != nil {
+		return ilert.Event{}, err
 	}
-	ev = ilert.Event{
+	ev := ilert.Event{
 		IntegrationKey: opts.IntegrationKey,
 		EventType:      typ,
 		Summary:        ilertSummary(n),
@@ -131,7 +135,19 @@ func ToILert(n *Notification, opts ILertOptions) (ev ilert.Event, ok bool) {
 	if typ == ilert.EventTypeAlert {
 		ev.Priority = ilertPriority(n, opts.Priority)
 	}
-	return ev, true
+	return ev, nil
+}
+
+// errNilNotification is the error of a mapping given no notification.
+var errNilNotification = errors.New("checkmk: no notification to map")
+
+// safeType is a notification type for an error message: Checkmk's word, cut short.
+func safeType(t NotificationType) string {
+	const n = 40
+	if s := string(t); len(s) <= n {
+		return strconv.Quote(s)
+	}
+	return strconv.Quote(string(t)[:n]) + "…"
 }
 
 // ilertSummary expands the rule's summary template or builds Checkmk's default summary.

@@ -2,7 +2,9 @@ package checkmk
 
 import (
 	"encoding/json"
+	"errors"
 	"maps"
+	"strings"
 	"testing"
 
 	"github.com/alertbridge/alertbridge/ilert"
@@ -63,7 +65,11 @@ func TestILertEventType(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(string(tt.in), func(t *testing.T) {
 			t.Parallel()
-			got, ok := ILertEventType(tt.in)
+			got, err := ILertEventType(tt.in)
+			ok := err == nil
+			if err != nil && !errors.Is(err, ErrSkip) {
+				t.Errorf("ILertEventType(%q) = %v, want ErrSkip", tt.in, err)
+			}
 			if got != tt.want || ok != tt.ok {
 				t.Errorf("ILertEventType(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.ok)
 			}
@@ -125,9 +131,9 @@ func TestToILertSummary(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			ev, ok := ToILert(mustNew(t, tt.ctx), ILertOptions{})
-			if !ok {
-				t.Fatal("skipped")
+			ev, err := ToILert(mustNew(t, tt.ctx), ILertOptions{})
+			if err != nil {
+				t.Fatalf("ToILert: %v", err)
 			}
 			if ev.Summary != tt.want {
 				t.Errorf("summary = %q, want %q", ev.Summary, tt.want)
@@ -164,9 +170,9 @@ func TestToILertPriority(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			ev, ok := ToILert(mustNew(t, tt.ctx), ILertOptions{Priority: tt.opt})
-			if !ok {
-				t.Fatal("skipped")
+			ev, err := ToILert(mustNew(t, tt.ctx), ILertOptions{Priority: tt.opt})
+			if err != nil {
+				t.Fatalf("ToILert: %v", err)
 			}
 			if ev.Priority != tt.want {
 				t.Errorf("priority = %q, want %q", ev.Priority, tt.want)
@@ -222,9 +228,9 @@ func TestToILertDetails(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			ev, ok := ToILert(mustNew(t, tt.ctx), ILertOptions{})
-			if !ok {
-				t.Fatal("skipped")
+			ev, err := ToILert(mustNew(t, tt.ctx), ILertOptions{})
+			if err != nil {
+				t.Fatalf("ToILert: %v", err)
 			}
 			if ev.Details != tt.want {
 				t.Errorf("details = %q, want %q", ev.Details, tt.want)
@@ -278,26 +284,31 @@ func TestToILertLinksAndLabels(t *testing.T) {
 
 func TestToILertKeyAndSkip(t *testing.T) {
 	t.Parallel()
-	ev, ok := ToILert(mustNew(t, hostCtx(nil)), ILertOptions{IntegrationKey: "k"})
-	if !ok || ev.IntegrationKey != "k" || ev.EventType != ilert.EventTypeAlert {
-		t.Errorf("got %v, %v", ev, ok)
+	ev, err := ToILert(mustNew(t, hostCtx(nil)), ILertOptions{IntegrationKey: "k"})
+	if err != nil || ev.IntegrationKey != "k" || ev.EventType != ilert.EventTypeAlert {
+		t.Errorf("got %v, %v", ev, err)
 	}
-	ev, ok = ToILert(mustNew(t, hostCtx(nil)), ILertOptions{})
-	if !ok || ev.IntegrationKey != "" {
+	ev, err = ToILert(mustNew(t, hostCtx(nil)), ILertOptions{})
+	if err != nil || ev.IntegrationKey != "" {
 		t.Errorf("integration key %q, want empty for the caller to set", ev.IntegrationKey)
 	}
-	if ev, ok := ToILert(nil, ILertOptions{IntegrationKey: "k"}); ok || ev.IntegrationKey != "" {
-		t.Errorf("nil notification: got %v, %v", ev, ok)
+	if ev, err := ToILert(nil, ILertOptions{IntegrationKey: "k"}); err == nil || errors.Is(err, ErrSkip) || ev.IntegrationKey != "" {
+		t.Errorf("nil notification: got %v, %v; want an error that is not ErrSkip", ev, err)
 	}
-	if ev, ok := ToILert(mustNew(t, hostCtx(map[string]string{"NOTIFICATIONTYPE": "DOWNTIMESTART"})), ILertOptions{IntegrationKey: "k"}); ok || ev.IntegrationKey != "" {
-		t.Errorf("DOWNTIMESTART: got %v, %v", ev, ok)
+	if ev, err := ToILert(mustNew(t, hostCtx(map[string]string{"NOTIFICATIONTYPE": "DOWNTIMESTART"})), ILertOptions{IntegrationKey: "k"}); !errors.Is(err, ErrSkip) || ev.IntegrationKey != "" {
+		t.Errorf("DOWNTIMESTART: got %v, %v; want ErrSkip", ev, err)
+	} else if !strings.Contains(err.Error(), `not "DOWNTIMESTART"`) {
+		t.Errorf("DOWNTIMESTART: error %q does not name the type", err)
 	}
 }
 
 func TestToILertCustomDetails(t *testing.T) {
 	t.Parallel()
 	n := mustNew(t, hostCtx(map[string]string{"PARAMETER_1": "ilert=il1api-secret-key-1234"}))
-	ev, _ := ToILert(n, ILertOptions{})
+	ev, err := ToILert(n, ILertOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	b, err := json.Marshal(ev.CustomDetails)
 	if err != nil {
 		t.Fatal(err)
@@ -312,7 +323,10 @@ func TestToILertCustomDetails(t *testing.T) {
 	if v := got[CustomDetailsKey]["PARAMETER_1"]; v != "ilert=[redacted]" {
 		t.Errorf("PARAMETER_1 = %q, want the value redacted", v)
 	}
-	ev, _ = ToILert(n, ILertOptions{OmitContext: true})
+	ev, err = ToILert(n, ILertOptions{OmitContext: true})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if ev.CustomDetails != nil {
 		t.Errorf("OmitContext: customDetails = %v, want none", ev.CustomDetails)
 	}

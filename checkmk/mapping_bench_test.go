@@ -15,9 +15,9 @@ func BenchmarkToILert(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		ev, ok := ToILert(n, ILertOptions{IntegrationKey: dummyIntegrationKey})
-		if !ok {
-			b.Fatal("skipped")
+		ev, err := ToILert(n, ILertOptions{IntegrationKey: dummyIntegrationKey})
+		if err != nil {
+			b.Fatal(err)
 		}
 		if _, err := json.Marshal(ev); err != nil {
 			b.Fatal(err)
@@ -33,9 +33,9 @@ func BenchmarkToILertOmitContext(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		ev, ok := ToILert(n, ILertOptions{IntegrationKey: dummyIntegrationKey, OmitContext: true})
-		if !ok {
-			b.Fatal("skipped")
+		ev, err := ToILert(n, ILertOptions{IntegrationKey: dummyIntegrationKey, OmitContext: true})
+		if err != nil {
+			b.Fatal(err)
 		}
 		if _, err := json.Marshal(ev); err != nil {
 			b.Fatal(err)
@@ -52,7 +52,11 @@ func BenchmarkToAlertOps(b *testing.B) {
 	now := time.Now()
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := json.Marshal(ToAlertOps(n, AlertOpsOptions{Now: now})); err != nil {
+		a, err := ToAlertOps(n, AlertOpsOptions{Now: now})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := json.Marshal(a); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -84,8 +88,8 @@ func BenchmarkToILertMapOnly(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, ok := ToILert(n, ILertOptions{IntegrationKey: dummyIntegrationKey}); !ok {
-			b.Fatal("skipped")
+		if _, err := ToILert(n, ILertOptions{IntegrationKey: dummyIntegrationKey}); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

@@ -44,8 +44,13 @@ func FuzzMapping(f *testing.F) {
 			return
 		}
 
-		ev, ok := ToILert(n, ILertOptions{})
-		wantType, wantOK := ILertEventType(n.Type)
+		ev, err := ToILert(n, ILertOptions{})
+		ok := err == nil
+		if err != nil && !errors.Is(err, ErrSkip) {
+			t.Fatalf("ToILert of a notification: %v, want nil or ErrSkip", err)
+		}
+		wantType, wantErr := ILertEventType(n.Type)
+		wantOK := wantErr == nil
 		if ok != wantOK || ev.EventType != wantType {
 			t.Fatalf("ToILert type %q %v, ILertEventType %q %v", ev.EventType, ok, wantType, wantOK)
 		}
@@ -66,7 +71,10 @@ func FuzzMapping(f *testing.F) {
 			}
 		}
 
-		a := ToAlertOps(n, AlertOpsOptions{Now: now})
+		a, err := ToAlertOps(n, AlertOpsOptions{Now: now})
+		if err != nil {
+			t.Fatalf("ToAlertOps of a notification: %v", err)
+		}
 		if err := a.Validate(); err != nil {
 			if strings.TrimSpace(n.Host.Name) != "" || !errors.Is(err, alertops.ErrInvalidAlert) {
 				t.Fatalf("mapped alert does not validate: %v", err)

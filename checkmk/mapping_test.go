@@ -80,15 +80,15 @@ func TestToILertGolden(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
 			n := c.notification(t)
-			ev, ok := ToILert(n, ILertOptions{IntegrationKey: dummyIntegrationKey})
+			ev, err := ToILert(n, ILertOptions{IntegrationKey: dummyIntegrationKey})
 			switch n.Type.Kind() {
 			case TypeProblem, TypeAcknowledgement, TypeRecovery:
-				if !ok {
-					t.Fatalf("ToILert skipped a %s notification", n.Type)
+				if err != nil {
+					t.Fatalf("ToILert skipped a %s notification: %v", n.Type, err)
 				}
 			default:
-				if ok {
-					t.Fatalf("ToILert mapped a %s notification, iLert ignores it: %v", n.Type, ev)
+				if !errors.Is(err, ErrSkip) {
+					t.Fatalf("ToILert mapped a %s notification, iLert ignores it: %v, %v", n.Type, ev, err)
 				}
 				if ev.EventType != "" || ev.AlertKey != "" || ev.CustomDetails != nil {
 					t.Errorf("skipped notification gave a non-empty event: %v", ev)

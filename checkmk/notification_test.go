@@ -338,9 +338,9 @@ func TestStates(t *testing.T) {
 	for _, tt := range hostTests {
 		t.Run("host "+tt.in, func(t *testing.T) {
 			t.Parallel()
-			got := ParseHostState(tt.in)
+			got := parseHostState(tt.in)
 			if got != tt.want || got.Valid() != tt.valid || got.ID() != tt.id || got.Short() != tt.short {
-				t.Errorf("ParseHostState(%q) = %q valid %v id %d short %q", tt.in, got, got.Valid(), got.ID(), got.Short())
+				t.Errorf("parseHostState(%q) = %q valid %v id %d short %q", tt.in, got, got.Valid(), got.ID(), got.Short())
 			}
 		})
 	}
@@ -368,9 +368,9 @@ func TestStates(t *testing.T) {
 	for _, tt := range serviceTests {
 		t.Run("service "+tt.in, func(t *testing.T) {
 			t.Parallel()
-			got := ParseServiceState(tt.in)
+			got := parseServiceState(tt.in)
 			if got != tt.want || got.Valid() != tt.valid || got.ID() != tt.id || got.Short() != tt.short {
-				t.Errorf("ParseServiceState(%q) = %q valid %v id %d short %q", tt.in, got, got.Valid(), got.ID(), got.Short())
+				t.Errorf("parseServiceState(%q) = %q valid %v id %d short %q", tt.in, got, got.Valid(), got.ID(), got.Short())
 			}
 		})
 	}

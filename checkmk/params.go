@@ -30,9 +30,9 @@ type Parameters struct {
 
 const paramPrefix = "PARAMETER_"
 
-// NewParameters returns the parameters found in ctx, a context or a bulk notification's
+// newParameters returns the parameters found in ctx, a context or a bulk notification's
 // parameter block (variable names without NOTIFY_). It copies what it needs.
-func NewParameters(ctx map[string]string) Parameters {
+func newParameters(ctx map[string]string) Parameters {
 	m := make(map[string]string)
 	for k, v := range ctx {
 		if k == "PARAMETERS" || strings.HasPrefix(k, paramPrefix) {

@@ -143,7 +143,7 @@ func TestPasswordForms(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			pw, err := NewParameters(tt.ctx).Password("K")
+			pw, err := newParameters(tt.ctx).Password("K")
 			if tt.errName != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.errName) || !errors.Is(err, tt.errMatch) {
 					t.Fatalf("error %v, want one naming %s", err, tt.errName)
@@ -179,7 +179,7 @@ func TestParametersList(t *testing.T) {
 	t.Parallel()
 	ctx := map[string]string{"PARAMETERS": "a b c", "PARAMETER_1": "a", "PARAMETER_3": "c", "PARAMETER_10": "j",
 		"PARAMETER_9": "i", "PARAMETER_2": "b=x y", "PARAMETER_X_1": "no", "PARAMETER_": "no", "PARAMETER_1A": "no", "HOSTNAME": "no"}
-	p := NewParameters(ctx)
+	p := newParameters(ctx)
 	if diff := cmp.Diff([]string{"a", "b=x y", "c", "i", "j"}, p.List()); diff != "" {
 		t.Errorf("List (-want +got):\n%s", diff)
 	}
@@ -298,13 +298,13 @@ func TestURLPrefixForms(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got, ok := NewParameters(tt.ctx).URLPrefix("cmk", "prod")
+			got, ok := newParameters(tt.ctx).URLPrefix("cmk", "prod")
 			if got != tt.want || ok != (tt.want != "") {
 				t.Errorf("URLPrefix = %q, %v; want %q", got, ok, tt.want)
 			}
 		})
 	}
-	if _, ok := NewParameters(map[string]string{"PARAMETER_URL_PREFIX_AUTOMATIC": "https"}).URLPrefix("", "prod"); ok {
+	if _, ok := newParameters(map[string]string{"PARAMETER_URL_PREFIX_AUTOMATIC": "https"}).URLPrefix("", "prod"); ok {
 		t.Error("automatic prefix without a monitoring host")
 	}
 }

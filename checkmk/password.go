@@ -17,11 +17,11 @@ type Password struct {
 	storeID string
 }
 
-// ExplicitPassword returns a Password holding the secret itself.
-func ExplicitPassword(secret Secret) Password { return Password{secret: secret} }
+// explicitPassword returns a Password holding the secret itself.
+func explicitPassword(secret Secret) Password { return Password{secret: secret} }
 
-// StoredPassword returns a Password referring to the password store entry id.
-func StoredPassword(id string) Password { return Password{storeID: id} }
+// storedPassword returns a Password referring to the password store entry id.
+func storedPassword(id string) Password { return Password{storeID: id} }
 
 // IsStored reports whether the password is a reference into the password store.
 func (p Password) IsStored() bool { return p.storeID != "" }
@@ -139,12 +139,12 @@ func explicitOrErr(name, secret string) (Password, error) {
 	if secret == "" {
 		return Password{}, &InvalidVariableError{Name: name, Reason: "the password is empty"}
 	}
-	return ExplicitPassword(NewSecret(secret)), nil
+	return explicitPassword(NewSecret(secret)), nil
 }
 
 func storedOrErr(name, id string) (Password, error) {
 	if id == "" {
 		return Password{}, &InvalidVariableError{Name: name, Reason: "the password store id is empty"}
 	}
-	return StoredPassword(id), nil
+	return storedPassword(id), nil
 }

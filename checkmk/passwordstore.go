@@ -123,7 +123,7 @@ func (s *PasswordStore) load(ctx context.Context, path string) (map[string]Secre
 	if err != nil {
 		return nil, &PasswordStoreError{Path: path, Err: err}
 	}
-	format, err := DetectStoreFormat(data)
+	format, err := detectStoreFormat(data)
 	if err != nil {
 		return nil, &PasswordStoreError{Path: path, Err: err}
 	}
@@ -139,7 +139,7 @@ func (s *PasswordStore) load(ctx context.Context, path string) (map[string]Secre
 		if err != nil {
 			return nil, &PasswordStoreError{Path: path, Format: format, Err: fmt.Errorf("reading the key: %w", err)}
 		}
-		text, err = DecryptStore(data, secret)
+		text, err = decryptStore(data, secret)
 		if err != nil {
 			return nil, &PasswordStoreError{Path: path, Format: format, Err: err}
 		}
@@ -158,7 +158,7 @@ func (s *PasswordStore) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, s
 // LogValue makes slog log String.
 func (s *PasswordStore) LogValue() slog.Value { return slog.StringValue(s.String()) }
 
-// DetectStoreFormat tells the format of a password store file's content:
+// detectStoreFormat tells the format of a password store file's content:
 //
 //   - binary data (a NUL byte or invalid UTF-8 in the first bytes) is the encrypted format;
 //     its first two bytes are a big-endian version, and a version other than 0 gives an
@@ -166,7 +166,7 @@ func (s *PasswordStore) LogValue() slog.Value { return slog.StringValue(s.String
 //   - text that starts with "00" and continues with base64 characters only is 2.1's
 //     obfuscated format;
 //   - any other text, including an empty file, is plain text.
-func DetectStoreFormat(data []byte) (StoreFormat, error) {
+func detectStoreFormat(data []byte) (StoreFormat, error) {
 	head := data[:min(len(data), 64)]
 	if bytes.IndexByte(head, 0) >= 0 || !utf8.Valid(trimIncompleteRune(head)) {
 		if len(data) < storeVersionLen {
@@ -212,7 +212,7 @@ func isBase64Text(b []byte) bool {
 	return true
 }
 
-// DecryptStore decrypts a password store file in the encrypted (2.2+) or obfuscated (2.1)
+// decryptStore decrypts a password store file in the encrypted (2.2+) or obfuscated (2.1)
 // format with the content of the site's etc/password_store.secret and returns its plain
 // text ("<id>:<password>" lines). Plain text input is returned unchanged.
 //
@@ -223,13 +223,12 @@ func isBase64Text(b []byte) bool {
 // surrounding whitespace, as older Checkmk versions stripped it.
 //
 // Checkmk 2.1's obfuscated format is the text header "00" followed by the same salt‖nonce‖
-// tag‖ciphertext layout (without the version bytes) as base64 text. The header and the
-// layout come from the 2.1 source; the base64 text encoding is inferred from the file being
-// written and read as text. If the content after "00" is not base64, or does not
-// authenticate, DecryptStore returns an error wrapping ErrStoreDecrypt that says so — it
+// tag‖ciphertext layout (without the version bytes) as base64 text (see docs/research.md
+// for what of this is confirmed). If the content after "00" is not base64, or does not
+// authenticate, decryptStore returns an error wrapping ErrStoreDecrypt that says so — it
 // never returns unauthenticated data.
-func DecryptStore(data, secret []byte) ([]byte, error) {
-	format, err := DetectStoreFormat(data)
+func decryptStore(data, secret []byte) ([]byte, error) {
+	format, err := detectStoreFormat(data)
 	if err != nil {
 		return nil, err
 	}

@@ -100,8 +100,8 @@ func TestPasswordStoreFormats(t *testing.T) {
 			}
 			root := newSite(t, tt.secret, map[string][]byte{tt.file: storeFile(t, tt.format, storeText, sealWith)})
 			data, _ := os.ReadFile(filepath.Join(root, tt.file))
-			if got, err := DetectStoreFormat(data); err != nil || got != tt.format {
-				t.Errorf("DetectStoreFormat = %q, %v; want %q", got, err, tt.format)
+			if got, err := detectStoreFormat(data); err != nil || got != tt.format {
+				t.Errorf("detectStoreFormat = %q, %v; want %q", got, err, tt.format)
 			}
 			store := NewPasswordStore(root)
 			ctx := context.Background()
@@ -246,9 +246,9 @@ func TestDetectStoreFormat(t *testing.T) {
 		{"ä:ö", StorePlain, false},
 	}
 	for _, tt := range tests {
-		got, err := DetectStoreFormat([]byte(tt.data))
+		got, err := detectStoreFormat([]byte(tt.data))
 		if got != tt.want || (err != nil) != tt.wantErr {
-			t.Errorf("DetectStoreFormat(%q) = %q, %v; want %q, error %v", tt.data, got, err, tt.want, tt.wantErr)
+			t.Errorf("detectStoreFormat(%q) = %q, %v; want %q, error %v", tt.data, got, err, tt.want, tt.wantErr)
 		}
 	}
 }

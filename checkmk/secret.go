@@ -19,7 +19,7 @@ type Secret struct {
 	p *string
 }
 
-// NewSecret wraps s.
+// NewSecret wraps s, for example the automation secret a [Client] authenticates with.
 func NewSecret(s string) Secret { return Secret{p: &s} }
 
 // Reveal returns the secret value. Call it only where the value is sent to its

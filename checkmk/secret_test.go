@@ -17,12 +17,12 @@ var allVerbs = []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d", "%T", 
 func TestSecretRedactedEverywhere(t *testing.T) {
 	t.Parallel()
 	s := NewSecret(topSecret)
-	pw := ExplicitPassword(s)
+	pw := explicitPassword(s)
 	proxy, err := ParseProxy("http://user:"+topSecret+"@proxy:8080", true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	params := NewParameters(map[string]string{"PARAMETER_K": topSecret})
+	params := newParameters(map[string]string{"PARAMETER_K": topSecret})
 	values := map[string]any{
 		"Secret":           s,
 		"*Secret":          &s,
@@ -86,10 +86,10 @@ func TestSecretForms(t *testing.T) {
 	if zero.Reveal() != "" || !zero.IsZero() || !NewSecret("").IsZero() {
 		t.Error("zero or empty Secret not IsZero")
 	}
-	if got := StoredPassword("ilert_prod").String(); got != `password store entry "ilert_prod"` {
+	if got := storedPassword("ilert_prod").String(); got != `password store entry "ilert_prod"` {
 		t.Errorf("stored Password String = %q", got)
 	}
-	if got := ExplicitPassword(s).String(); got != "explicit password [redacted]" {
+	if got := explicitPassword(s).String(); got != "explicit password [redacted]" {
 		t.Errorf("explicit Password String = %q", got)
 	}
 }

@@ -17,8 +17,8 @@ const (
 	HostStateNone HostState = ""
 )
 
-// ParseHostState turns a HOSTSTATE-like value (long or short form) into a HostState.
-func ParseHostState(s string) HostState {
+// parseHostState turns a HOSTSTATE-like value (long or short form) into a HostState.
+func parseHostState(s string) HostState {
 	switch s {
 	case "UP":
 		return HostUp
@@ -94,9 +94,9 @@ const (
 	ServiceStateNone ServiceState = ""
 )
 
-// ParseServiceState turns a SERVICESTATE-like value (long or short form) into a
+// parseServiceState turns a SERVICESTATE-like value (long or short form) into a
 // ServiceState.
-func ParseServiceState(s string) ServiceState {
+func parseServiceState(s string) ServiceState {
 	switch s {
 	case "OK":
 		return ServiceOK

@@ -22,8 +22,12 @@ import (
 //     ping, which for a down notification is earlier than the flip; set Received to the
 //     time of receipt when you call Parse yourself. Zero if neither is known.
 //
-// The API URL of the AlertOps integration is left to the caller.
-func ToAlertOps(n *Notification) alertops.Alert {
+// The API URL of the AlertOps integration is left to the caller. Errors are those of
+// [ToILert].
+func ToAlertOps(n *Notification) (alertops.Alert, error) {
+	if err := mappable(n); err != nil {
+		return alertops.Alert{}, err
+	}
 	a := alertops.Alert{
 		EventKey:         n.Check.Key(),
 		Source:           "Healthchecks",
@@ -50,5 +54,5 @@ func ToAlertOps(n *Notification) alertops.Alert {
 	case !n.Check.LastPing.IsZero():
 		a.Timestamp = n.Check.LastPing.UTC().Truncate(time.Second)
 	}
-	return a
+	return a, nil
 }

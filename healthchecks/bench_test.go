@@ -31,8 +31,8 @@ func BenchmarkParseAndMap(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		_ = ToILert(n)
-		_ = ToAlertOps(n)
+		_, _ = ToILert(n)
+		_, _ = ToAlertOps(n)
 	}
 }
 
@@ -43,15 +43,15 @@ func BenchmarkToILert(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		_ = ToILert(n)
+		_, _ = ToILert(n)
 	}
 }
 
 func BenchmarkHandler(b *testing.B) {
 	body := string(readFixture(b, "tags-desc-down.json"))
 	h, err := NewHandler(func(_ context.Context, n *Notification) error {
-		_ = ToILert(n)
-		return nil
+		_, err := ToILert(n)
+		return err
 	})
 	if err != nil {
 		b.Fatal(err)

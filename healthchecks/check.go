@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/alertbridge/alertbridge/internal/httpx"
 )
 
 // Check is a Healthchecks.io check as the webhook placeholder $JSON renders it (the
@@ -118,8 +120,8 @@ func (c *Check) detailsURL() string {
 	if c.UpdateURL == "" {
 		return ""
 	}
-	u, err := url.Parse(c.UpdateURL)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+	u, err := httpx.ParseHTTPURL(c.UpdateURL)
+	if err != nil {
 		return ""
 	}
 	i := strings.LastIndex(u.Path, "/api/v")

@@ -8,7 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
+
+	"github.com/alertbridge/alertbridge/internal/jsonx"
 )
 
 // UnmarshalJSON decodes a check as Healthchecks' $JSON placeholder or its API renders it.
@@ -26,9 +27,9 @@ func (c *Check) UnmarshalJSON(data []byte) error {
 var utf8BOM = []byte("\xef\xbb\xbf")
 
 // decode fills c from data. It validates data as a whole first (json.Valid, which does not
-// allocate) and then walks the top-level members itself, so that one pass both fills the
-// typed fields and keeps the unknown keys (decoding into a map first costs three times
-// as much).
+// allocate) and then walks the top-level members (jsonx.Members), so that one pass both
+// fills the typed fields and keeps the unknown keys (decoding into a map first costs three
+// times as much).
 func (c *Check) decode(data []byte) error {
 	data = bytes.TrimPrefix(data, utf8BOM)
 	if len(bytes.TrimSpace(data)) == 0 {
@@ -43,17 +44,10 @@ func (c *Check) decode(data []byte) error {
 	}
 	// One copy of the body as a string: the fields below are substrings of it, which
 	// saves an allocation per field.
-	m := members{data: string(data)}
-	if !m.open() {
-		return fmt.Errorf("%w: the body is a JSON %s", ErrMalformedBody, kindOf(m.data))
-	}
+	doc := string(data)
 	*c = Check{}
 	named := false
-	for {
-		rawKey, value, ok := m.next()
-		if !ok {
-			break
-		}
+	isObject := jsonx.Members(doc, func(rawKey, value string) {
 		key := keyName(rawKey)
 		if key == "name" {
 			named = true
@@ -64,6 +58,9 @@ func (c *Check) decode(data []byte) error {
 			}
 			c.Extra[key] = json.RawMessage(value)
 		}
+	})
+	if !isObject {
+		return fmt.Errorf("%w: the body is a JSON %s", ErrMalformedBody, kindOf(doc))
 	}
 	if !named {
 		return ErrNotCheck
@@ -148,89 +145,6 @@ func (c *Check) set(key, v string) bool {
 	return ok
 }
 
-// members walks the top-level members of a JSON object. data must be valid JSON
-// (json.Valid), which keeps the walk simple; it still never indexes out of range.
-type members struct {
-	data string
-	pos  int
-}
-
-// open moves past the opening brace and reports whether the document is an object.
-func (m *members) open() bool {
-	m.skipSpace()
-	if m.pos >= len(m.data) || m.data[m.pos] != '{' {
-		return false
-	}
-	m.pos++
-	return true
-}
-
-// next returns the raw key (with quotes) and raw value of the next member.
-func (m *members) next() (key, value string, ok bool) {
-	m.skipSpace()
-	if m.pos < len(m.data) && m.data[m.pos] == ',' {
-		m.pos++
-		m.skipSpace()
-	}
-	if m.pos >= len(m.data) || m.data[m.pos] != '"' {
-		return "", "", false // '}' or end
-	}
-	key = m.value()
-	m.skipSpace()
-	if m.pos >= len(m.data) || m.data[m.pos] != ':' {
-		return "", "", false
-	}
-	m.pos++
-	m.skipSpace()
-	value = m.value()
-	return key, value, len(value) > 0
-}
-
-// value returns the JSON value starting at the current position and moves past it.
-func (m *members) value() string {
-	start, depth, inString := m.pos, 0, false
-	for ; m.pos < len(m.data); m.pos++ {
-		b := m.data[m.pos]
-		switch {
-		case inString:
-			switch b {
-			case '\\':
-				m.pos++
-			case '"':
-				inString = false
-				if depth == 0 {
-					m.pos++
-					return m.data[start:m.pos]
-				}
-			}
-		case b == '"':
-			inString = true
-		case b == '{' || b == '[':
-			depth++
-		case b == '}' || b == ']':
-			if depth == 0 {
-				return m.data[start:m.pos] // end of a literal before the closing brace
-			}
-			depth--
-			if depth == 0 {
-				m.pos++
-				return m.data[start:m.pos]
-			}
-		case depth == 0 && (b == ',' || isSpace(b)):
-			return m.data[start:m.pos]
-		}
-	}
-	return m.data[start:min(m.pos, len(m.data))]
-}
-
-func (m *members) skipSpace() {
-	for m.pos < len(m.data) && isSpace(m.data[m.pos]) {
-		m.pos++
-	}
-}
-
-func isSpace(b byte) bool { return b == ' ' || b == '\t' || b == '\n' || b == '\r' }
-
 // kindOf names the type of the JSON document data for error messages.
 func kindOf(data string) string {
 	data = strings.TrimLeft(data, " \t\r\n")
@@ -263,15 +177,7 @@ func asString(v string) (string, bool) {
 	}
 	switch v[0] {
 	case '"':
-		inner := v[1 : len(v)-1]
-		if strings.IndexByte(inner, '\\') < 0 && utf8.ValidString(inner) {
-			return inner, true
-		}
-		var s string
-		if err := json.Unmarshal([]byte(v), &s); err != nil {
-			return "", false
-		}
-		return s, true
+		return jsonx.Unquote(v)
 	case 'n':
 		return "", true
 	case '{', '[':

@@ -18,8 +18,8 @@
 //
 // $STATUS is the flip that triggered the notification ("up" or "down"). The "status" key
 // inside $JSON is evaluated when Healthchecks sends, so it differs when the check was
-// paused or pinged in between, and Healthchecks v3.6 to v3.9 report "up" for most down
-// notifications. [Parse] therefore requires the Check-Status header and returns
+// paused or pinged in between, and some releases report "up" for most down notifications
+// (see docs/research.md). [Parse] therefore requires the Check-Status header and returns
 // [ErrMissingStatus] without it; [FallbackToBodyStatus] opts into the body's status for
 // integrations that lack the header.
 //
@@ -36,7 +36,8 @@
 // # Mapping
 //
 // [ToILert] and [ToAlertOps] are pure functions: down opens an alert, up resolves the alert
-// with the same key. customDetails of the iLert event carry these keys (empty values are
+// with the same key; a notification with any other status gives an error wrapping
+// [ErrSkip]. customDetails of the iLert event carry these keys (empty values are
 // left out): source ("healthchecks"), status, check (the name), check_id, slug,
 // body_status (the body's own status), pings, grace_seconds, timeout_seconds or schedule
 // and tz, last_ping and next_ping (RFC 3339, UTC), last_duration_seconds, tags, and
@@ -52,5 +53,6 @@
 // [Handler] is an http.Handler that accepts POST and PUT, limits the body, parses it and
 // calls your [DeliverFunc]. Healthchecks counts only 200, 201, 202 and 204 as success and
 // tries a failed notification up to three times in all, immediately; an error of the
-// DeliverFunc is answered with 503 so that those tries happen.
+// DeliverFunc is answered with 503 so that those tries happen, unless it says by a
+// Permanent() bool method that retrying cannot help (422) or wraps [ErrSkip] (200).
 package healthchecks

@@ -1,6 +1,10 @@
 package healthchecks
 
-import "errors"
+import (
+	"errors"
+
+	"github.com/alertbridge/alertbridge/internal/httpx"
+)
 
 // The errors of Parse and of the Handler. They are sentinel values: test for them with
 // errors.Is. Their messages say how to fix the Healthchecks integration, because that is
@@ -32,35 +36,21 @@ var (
 	ErrBodyTooLarge = errors.New("healthchecks: request body too large")
 )
 
-// PermanentError marks an error of the function a Handler calls as one that retrying the
-// same notification cannot fix (an invalid integration key, a rejected payload). The
-// Handler answers it with 422 instead of 503. Create it with Permanent.
-type PermanentError struct {
-	Err error
-}
+// ErrSkip reports that the input has no counterpart at the destination, so there is
+// nothing to send: a notification whose status is neither down nor up. Mappings wrap it
+// with the reason; test for it with errors.Is. A Handler answers a DeliverFunc error
+// wrapping it with 200: the notification was deliberately ignored.
+var ErrSkip = errors.New("nothing to send")
 
-// Permanent wraps err so that the Handler reports it as permanent. It returns nil for a
-// nil err.
+// Permanent wraps err so that the Handler reports it as permanent (422 instead of 503):
+// retrying the same notification cannot help (an invalid integration key, a rejected
+// payload). The error's text is err's, errors.Is and errors.As see err, and its Permanent
+// method reports true. The Handler treats any error with a Permanent() bool method that
+// reports true the same way, such as the ilert and alertops clients' errors for a
+// rejected request. It returns nil for a nil err.
 func Permanent(err error) error {
 	if err == nil {
 		return nil
 	}
-	return &PermanentError{Err: err}
-}
-
-// Error returns the message of the wrapped error.
-func (e *PermanentError) Error() string {
-	if e.Err == nil {
-		return "healthchecks: permanent error"
-	}
-	return e.Err.Error()
-}
-
-// Unwrap returns the wrapped error.
-func (e *PermanentError) Unwrap() error { return e.Err }
-
-// IsPermanent reports whether err or an error it wraps is a *PermanentError.
-func IsPermanent(err error) bool {
-	var p *PermanentError
-	return errors.As(err, &p)
+	return httpx.Permanent(err)
 }

@@ -60,7 +60,11 @@ func ExampleToILert() {
 		fmt.Println(err)
 		return
 	}
-	e := healthchecks.ToILert(n)
+	e, err := healthchecks.ToILert(n)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	e.IntegrationKey = "il1api..." // your alert source's key
 
 	fmt.Println(e.EventType, e.AlertKey)
@@ -90,7 +94,11 @@ func ExampleToAlertOps() {
 		fmt.Println(err)
 		return
 	}
-	a := healthchecks.ToAlertOps(n)
+	a, err := healthchecks.ToAlertOps(n)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	out, _ := json.MarshalIndent(a, "", "  ")
 	fmt.Println(string(out))
 	// Output:
@@ -114,7 +122,10 @@ func ExampleToAlertOps() {
 
 func ExampleHandler() {
 	h, err := healthchecks.NewHandler(func(ctx context.Context, n *healthchecks.Notification) error {
-		e := healthchecks.ToILert(n)
+		e, err := healthchecks.ToILert(n)
+		if err != nil {
+			return err
+		}
 		fmt.Println("deliver:", e.EventType, e.AlertKey)
 		return nil // return an error to make Healthchecks try again
 	})
@@ -163,7 +174,8 @@ func ExamplePermanent() {
 		return healthchecks.Permanent(err)
 	}
 	err := deliver(context.Background(), nil)
-	fmt.Println(healthchecks.IsPermanent(err), err)
+	var p interface{ Permanent() bool } // what the Handler asks of an error
+	fmt.Println(errors.As(err, &p) && p.Permanent(), err)
 	// Output:
 	// true iLert: 401 invalid integration key
 }

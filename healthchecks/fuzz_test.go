@@ -45,8 +45,14 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("Extra[%q] = %q is not JSON", k, v)
 			}
 		}
-		e := ToILert(n)
-		a := ToAlertOps(n)
+		e, err := ToILert(n)
+		if err != nil {
+			t.Fatalf("ToILert of a parsed notification: %v", err)
+		}
+		a, err := ToAlertOps(n)
+		if err != nil {
+			t.Fatalf("ToAlertOps of a parsed notification: %v", err)
+		}
 		for what, s := range map[string]string{"summary": e.Summary, "details": e.Details, "alert key": e.AlertKey, "host": a.Host} {
 			if !utf8.ValidString(s) {
 				t.Fatalf("%s is not valid UTF-8: %q", what, s)

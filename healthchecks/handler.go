@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"slices"
 	"time"
+
+	"github.com/alertbridge/alertbridge/internal/httpx"
 )
 
 // DefaultMaxBodyBytes is the Handler's default limit on the request body. A $JSON body is
@@ -17,9 +19,11 @@ const DefaultMaxBodyBytes = 64 << 10
 // DeliverFunc receives each notification the Handler accepts, typically to send it on to
 // iLert or AlertOps. ctx is the request's context. Return nil only once the notification
 // is safely delivered or stored: the Handler then answers 200 and Healthchecks will not
-// send it again. Any other error makes the Handler answer 503, and Healthchecks tries
-// again (up to three tries in all, immediately); wrap an error with Permanent when
-// retrying cannot help.
+// send it again. So it does for an error wrapping ErrSkip (the notification was
+// deliberately ignored, as a mapping reports for one it has nothing to send for). An error
+// with a Permanent() bool method that reports true (wrap one with Permanent, or return a
+// sink's rejection) makes it answer 422: retrying cannot help. Any other error makes it
+// answer 503, and Healthchecks tries again (up to three tries in all, immediately).
 type DeliverFunc func(ctx context.Context, n *Notification) error
 
 // Handler is an http.Handler that receives Healthchecks.io webhooks. Create it with
@@ -27,12 +31,12 @@ type DeliverFunc func(ctx context.Context, n *Notification) error
 //
 // Answers (plain text, one line):
 //
-//	200  the DeliverFunc returned nil
+//	200  the DeliverFunc returned nil, or an error wrapping ErrSkip
 //	400  empty body, body not a JSON object, no "name" key, or no Check-Status header
 //	405  a method other than POST or PUT (with an Allow header); GET is Healthchecks'
 //	     default and sends no body, so the message says how to configure the integration
 //	413  body larger than the limit (WithMaxBodyBytes)
-//	422  Check-Status is not "up" or "down", or the DeliverFunc returned a Permanent error
+//	422  Check-Status is not "up" or "down", or the DeliverFunc returned a permanent error
 //	503  the DeliverFunc returned another error, so that Healthchecks retries
 //
 // The Content-Type header is not checked: Healthchecks sends none unless the user adds
@@ -147,8 +151,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	n.Received = received
-	if err := h.deliver(r.Context(), n); err != nil {
-		if IsPermanent(err) {
+	if err := h.deliver(r.Context(), n); err != nil && !errors.Is(err, ErrSkip) {
+		if httpx.IsPermanent(err) {
 			h.report(r, http.StatusUnprocessableEntity, err)
 			http.Error(w, "healthchecks: the notification was rejected permanently; retrying will not help", http.StatusUnprocessableEntity)
 			return

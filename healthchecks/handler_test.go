@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alertbridge/alertbridge/internal/testutil"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -157,6 +158,18 @@ func TestHandler(t *testing.T) {
 			req:        request{http.MethodPost, "down", strings.NewReader(body)},
 			deliverErr: Permanent(errSecretDeliver),
 			wantCode:   http.StatusUnprocessableEntity, wantMsg: "rejected permanently; retrying will not help", wantDeliver: true, wantHookErr: errSecretDeliver,
+		},
+		{
+			name:       "deliver returns a sink's rejection (a Permanent method)",
+			req:        request{http.MethodPost, "down", strings.NewReader(body)},
+			deliverErr: testutil.Rejection(errSecretDeliver),
+			wantCode:   http.StatusUnprocessableEntity, wantMsg: "rejected permanently; retrying will not help", wantDeliver: true, wantHookErr: errSecretDeliver,
+		},
+		{
+			name:       "deliver skips it",
+			req:        request{http.MethodPost, "down", strings.NewReader(body)},
+			deliverErr: errors.Join(errors.New("not for this relay"), ErrSkip),
+			wantCode:   http.StatusOK, wantMsg: "ok", wantDeliver: true,
 		},
 	}
 	for _, tt := range tests {

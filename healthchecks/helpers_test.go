@@ -10,6 +10,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/alertbridge/alertbridge/alertops"
+	"github.com/alertbridge/alertbridge/ilert"
 )
 
 // bodyFixtures are the $JSON fixtures (not the HTTP request ones), with the status the
@@ -71,4 +74,24 @@ func loadRequest(t testing.TB, name string) *http.Request {
 func sha256Hex(s string) string {
 	sum := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(sum[:])
+}
+
+// mustILert maps n to an iLert event, failing the test on an error.
+func mustILert(t testing.TB, n *Notification) ilert.Event {
+	t.Helper()
+	e, err := ToILert(n)
+	if err != nil {
+		t.Fatalf("ToILert: %v", err)
+	}
+	return e
+}
+
+// mustAlertOps maps n to an AlertOps alert, failing the test on an error.
+func mustAlertOps(t testing.TB, n *Notification) alertops.Alert {
+	t.Helper()
+	a, err := ToAlertOps(n)
+	if err != nil {
+		t.Fatalf("ToAlertOps: %v", err)
+	}
+	return a
 }

@@ -1,6 +1,8 @@
 package healthchecks
 
 import (
+	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -26,7 +28,13 @@ import (
 // The ping URL is never emitted: opening it marks the check as up, and it works without a
 // login. The integration key is left empty for the caller to set; limits and truncation
 // are left to the ilert package's client.
-func ToILert(n *Notification) ilert.Event {
+//
+// A notification whose status is neither down nor up (one built by hand; Parse returns
+// only these two) gives an error wrapping [ErrSkip]; a nil notification an error.
+func ToILert(n *Notification) (ilert.Event, error) {
+	if err := mappable(n); err != nil {
+		return ilert.Event{}, err
+	}
 	e := ilert.Event{
 		EventType:     ilert.EventTypeAlert,
 		Summary:       summary(n),
@@ -41,7 +49,19 @@ func ToILert(n *Notification) ilert.Event {
 	if u := n.Check.detailsURL(); u != "" {
 		e.Links = []ilert.Link{{Href: u, Text: "Check in Healthchecks"}}
 	}
-	return e
+	return e, nil
+}
+
+// mappable reports why a notification cannot be mapped, if so.
+func mappable(n *Notification) error {
+	switch {
+	case n == nil:
+		return errors.New("healthchecks: no notification to map")
+	case n.Status != StatusDown && n.Status != StatusUp:
+		return fmt.Errorf("healthchecks: a notification with status %s is neither down nor up: %w",
+			quoteShort(string(n.Status)), ErrSkip)
+	}
+	return nil
 }
 
 // labels turns tags into iLert labels; it returns nil for no tags.

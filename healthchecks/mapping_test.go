@@ -2,6 +2,7 @@ package healthchecks
 
 import (
 	"encoding/json"
+	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -18,8 +19,8 @@ import (
 // in golden files named after base.
 func checkMapped(t *testing.T, n *Notification, base string) {
 	t.Helper()
-	e := ToILert(n)
-	a := ToAlertOps(n)
+	e := mustILert(t, n)
+	a := mustAlertOps(t, n)
 
 	wantType, wantResolved := ilert.EventTypeAlert, false
 	if n.Status == StatusUp {
@@ -104,7 +105,7 @@ func TestToILertSimpleDown(t *testing.T) {
 			"last_ping":       "2026-08-19T09:15:02Z",
 		},
 	}
-	if diff := cmp.Diff(want, ToILert(n)); diff != "" {
+	if diff := cmp.Diff(want, mustILert(t, n)); diff != "" {
 		t.Errorf("ToILert (-want +got):\n%s", diff)
 	}
 }
@@ -127,11 +128,30 @@ func TestToAlertOpsTimestamp(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			n := &Notification{Status: StatusUp, Received: tt.received, Check: Check{Name: "n", LastPing: tt.lastPing}}
-			got := ToAlertOps(n).Timestamp
+			got := mustAlertOps(t, n).Timestamp
 			if !got.Equal(tt.want) || got.Location() != time.UTC {
 				t.Errorf("Timestamp = %v, want %v in UTC", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestMappingSkipsOtherStatuses: a notification built by hand with a status other than
+// down and up has nothing to send; a nil one is an error.
+func TestMappingSkipsOtherStatuses(t *testing.T) {
+	t.Parallel()
+	n := &Notification{Status: StatusGrace, Check: Check{Name: "n", UUID: "u-1"}}
+	if e, err := ToILert(n); !errors.Is(err, ErrSkip) || e.EventType != "" {
+		t.Errorf("ToILert(grace) = %v, %v; want ErrSkip", e, err)
+	}
+	if a, err := ToAlertOps(n); !errors.Is(err, ErrSkip) || a.EventKey != "" {
+		t.Errorf("ToAlertOps(grace) = %v, %v; want ErrSkip", a, err)
+	}
+	if _, err := ToILert(nil); err == nil || errors.Is(err, ErrSkip) {
+		t.Errorf("ToILert(nil) = %v, want an error that is not ErrSkip", err)
+	}
+	if _, err := ToAlertOps(nil); err == nil || errors.Is(err, ErrSkip) {
+		t.Errorf("ToAlertOps(nil) = %v, want an error that is not ErrSkip", err)
 	}
 }
 
@@ -150,7 +170,7 @@ func TestToAlertOpsUp(t *testing.T) {
 		Resolved:         true,
 		LongMessage:      "- Status: UP\n- Slug: nightly\n- Last ping: never\n\nRuns nightly.",
 	}
-	if diff := cmp.Diff(want, ToAlertOps(n)); diff != "" {
+	if diff := cmp.Diff(want, mustAlertOps(t, n)); diff != "" {
 		t.Errorf("ToAlertOps (-want +got):\n%s", diff)
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/alertbridge/alertbridge/internal/httpx"
 )
 
 func TestParseStatus(t *testing.T) {
@@ -87,10 +89,10 @@ func TestPermanent(t *testing.T) {
 	t.Parallel()
 	cause := errors.New("invalid integration key")
 	err := Permanent(cause)
-	if !IsPermanent(err) || !errors.Is(err, cause) || err.Error() != cause.Error() {
-		t.Errorf("Permanent(cause) = %v: IsPermanent %v, Is(cause) %v", err, IsPermanent(err), errors.Is(err, cause))
+	if !httpx.IsPermanent(err) || !errors.Is(err, cause) || err.Error() != cause.Error() {
+		t.Errorf("Permanent(cause) = %v: IsPermanent %v, Is(cause) %v", err, httpx.IsPermanent(err), errors.Is(err, cause))
 	}
-	if IsPermanent(cause) || IsPermanent(nil) || Permanent(nil) != nil {
+	if httpx.IsPermanent(cause) || httpx.IsPermanent(nil) || Permanent(nil) != nil {
 		t.Error("a plain error, nil or Permanent(nil) was reported as permanent")
 	}
 }

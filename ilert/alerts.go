@@ -178,7 +178,7 @@ func (c *Client) ListAlertSources(ctx context.Context, opts ListAlertSourcesOpti
 // getJSON performs an authenticated GET and decodes the JSON answer into v.
 func (c *Client) getJSON(ctx context.Context, op, path string, opts any, v any) error {
 	if c.apiToken == "" {
-		return ErrNoAPIToken
+		return httpx.Permanent(ErrNoAPIToken)
 	}
 	u := c.endpoint(path)
 	if opts != nil {

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 
 	"github.com/alertbridge/alertbridge/internal/httpx"
 	"github.com/alertbridge/alertbridge/internal/redact"
@@ -62,28 +63,44 @@ func (c *Client) BaseURL() string { return c.base.String() }
 // true, and callers treat them as delivered. Failures without an answer are classified
 // too: see [IsRetryable].
 func (c *Client) Send(ctx context.Context, e Event) (*Response, error) {
+	k, err := c.eventCall(e)
+	if err != nil {
+		return nil, err
+	}
+	return c.send(ctx, k)
+}
+
+// NewEventRequest returns the request [Client.Send] sends for e, as its first attempt
+// would be sent: the event normalized and validated, then encoded, with the URL and
+// headers of the Events API. It is for dry runs and tests; Send is what adds retries and
+// the classification of the answer. The body holds the integration key: redact it before
+// showing the request.
+func (c *Client) NewEventRequest(ctx context.Context, e Event) (*http.Request, error) {
+	k, err := c.eventCall(e)
+	if err != nil {
+		return nil, err
+	}
+	return c.newRequest(ctx, k)
+}
+
+// eventCall prepares the call that sends e: normalized, validated and encoded once.
+func (c *Client) eventCall(e Event) (call, error) {
 	const op = "send event"
 	n, truncations := e.Normalize()
 	red := c.redactor.With(n.IntegrationKey)
 	if err := n.Validate(); err != nil {
-		return nil, fmt.Errorf("ilert: %s: %w", op, err)
+		return call{}, fmt.Errorf("ilert: %s: %w", op, httpx.Permanent(err))
 	}
 	body, err := json.Marshal(n)
 	if err != nil {
-		return nil, fmt.Errorf("ilert: %s: %w", op, httpx.Permanent(red.Error(fmt.Errorf("encoding event: %w", err))))
+		return call{}, fmt.Errorf("ilert: %s: %w", op, httpx.Permanent(red.Error(fmt.Errorf("encoding event: %w", err))))
 	}
 	classify := httpx.DefaultClassify
 	if n.EventType == EventTypeAccept || n.EventType == EventTypeResolve {
 		classify = classifyNoneOpen
 	}
-	res, err := c.do(ctx, call{op: op, red: red, method: http.MethodPost, url: c.endpoint("/api/events"),
-		body: body, header: jsonHeaders, classify: classify})
-	if err != nil {
-		return nil, err
-	}
-	r := newResponse(res)
-	r.Truncations = truncations
-	return r, nil
+	return call{op: op, red: red, method: http.MethodPost, url: c.endpoint("/api/events"),
+		body: body, header: jsonHeaders, classify: classify, truncations: truncations}, nil
 }
 
 // SendCheckmk sends a Checkmk notification context to iLert's Checkmk endpoint
@@ -100,38 +117,72 @@ func (c *Client) Send(ctx context.Context, e Event) (*Response, error) {
 // NO_OPEN_ALERT_WITH_KEY) is benign whatever the notification type, as in Checkmk ("Event
 // already closed in iLert"). The key is part of the URL and never appears in errors.
 func (c *Client) SendCheckmk(ctx context.Context, integrationKey string, notifyContext map[string]string) (*Response, error) {
-	k := call{op: "send checkmk event", method: http.MethodPost, url: c.endpoint(checkmkPath + url.PathEscape(integrationKey)),
-		header: checkmkHeaders, classify: classifyNoneOpen}
-	return c.sendVariables(ctx, k, integrationKey, notifyContext, func(scrubbed map[string]string) ([]byte, error) {
-		return json.Marshal(scrubbed) // cannot fail for map[string]string
-	})
+	return c.sendVariables(ctx, c.checkmkCall(integrationKey), integrationKey, notifyContext)
+}
+
+// NewCheckmkRequest returns the request [Client.SendCheckmk] sends, as its first attempt
+// would be sent: the context scrubbed and encoded, the key in the URL. It is for dry runs
+// and tests; redact the key before showing the request.
+func (c *Client) NewCheckmkRequest(ctx context.Context, integrationKey string, notifyContext map[string]string) (*http.Request, error) {
+	return c.newVariablesRequest(ctx, c.checkmkCall(integrationKey), integrationKey, notifyContext)
+}
+
+// checkmkCall is the call of SendCheckmk, without its body.
+func (c *Client) checkmkCall(integrationKey string) call {
+	return call{op: "send checkmk event", method: http.MethodPost, url: c.endpoint(checkmkPath + url.PathEscape(integrationKey)),
+		header: checkmkHeaders, classify: classifyNoneOpen,
+		encode: func(scrubbed map[string]string) ([]byte, error) {
+			return json.Marshal(scrubbed) // cannot fail for map[string]string
+		}}
 }
 
 // sendVariables sends a notification's variables with the key as SendCheckmk and
-// SendNagios do: it checks that both are there, scrubs the variables, posts the body
-// encode makes of them, and reports the names it scrubbed.
-func (c *Client) sendVariables(ctx context.Context, k call, integrationKey string, vars map[string]string,
-	encode func(scrubbed map[string]string) ([]byte, error)) (*Response, error) {
-	k.red = c.redactor.With(integrationKey)
-	if blank(integrationKey) {
-		return nil, fmt.Errorf("ilert: %s: %w: integration key is empty", k.op, ErrInvalidEvent)
-	}
-	if len(vars) == 0 {
-		return nil, fmt.Errorf("ilert: %s: %w: notification context is empty", k.op, ErrInvalidEvent)
-	}
-	scrubbed, removed := ScrubCheckmkContext(integrationKey, vars)
-	body, err := encode(scrubbed)
+// SendNagios do, and reports the names it scrubbed.
+func (c *Client) sendVariables(ctx context.Context, k call, integrationKey string, vars map[string]string) (*Response, error) {
+	k, err := c.variablesCall(k, integrationKey, vars)
 	if err != nil {
-		return nil, fmt.Errorf("ilert: %s: %w", k.op, httpx.Permanent(k.red.Error(err)))
+		return nil, err
 	}
-	k.body = body
+	return c.send(ctx, k)
+}
+
+// send sends a prepared call and reports the answer with what was cut or scrubbed.
+func (c *Client) send(ctx context.Context, k call) (*Response, error) {
 	res, err := c.do(ctx, k)
 	if err != nil {
 		return nil, err
 	}
 	r := newResponse(res)
-	r.ScrubbedVariables = removed
+	r.Truncations, r.ScrubbedVariables = k.truncations, k.scrubbed
 	return r, nil
+}
+
+// newVariablesRequest is the first request sendVariables would send.
+func (c *Client) newVariablesRequest(ctx context.Context, k call, integrationKey string, vars map[string]string) (*http.Request, error) {
+	k, err := c.variablesCall(k, integrationKey, vars)
+	if err != nil {
+		return nil, err
+	}
+	return c.newRequest(ctx, k)
+}
+
+// variablesCall completes k for a notification's variables: it checks that they and the
+// key are there, scrubs the variables and encodes them with k.encode.
+func (c *Client) variablesCall(k call, integrationKey string, vars map[string]string) (call, error) {
+	k.red = c.redactor.With(integrationKey)
+	if blank(integrationKey) {
+		return k, fmt.Errorf("ilert: %s: %w", k.op, httpx.Permanent(fmt.Errorf("%w: integration key is empty", ErrInvalidEvent)))
+	}
+	if len(vars) == 0 {
+		return k, fmt.Errorf("ilert: %s: %w", k.op, httpx.Permanent(fmt.Errorf("%w: notification context is empty", ErrInvalidEvent)))
+	}
+	scrubbed, removed := ScrubCheckmkContext(integrationKey, vars)
+	body, err := k.encode(scrubbed)
+	if err != nil {
+		return k, fmt.Errorf("ilert: %s: %w", k.op, httpx.Permanent(k.red.Error(err)))
+	}
+	k.body, k.scrubbed = body, removed
+	return k, nil
 }
 
 // PingHeartbeat reports a heartbeat with GET; iLert answers 202. Which endpoint it calls
@@ -145,14 +196,10 @@ func (c *Client) PingHeartbeat(ctx context.Context, heartbeatKey string) (*Respo
 	const op = "ping heartbeat"
 	red := c.redactor.With(heartbeatKey)
 	if blank(heartbeatKey) {
-		return nil, fmt.Errorf("ilert: %s: heartbeat key is empty", op)
+		return nil, fmt.Errorf("ilert: %s: %w", op, httpx.Permanent(errors.New("heartbeat key is empty")))
 	}
 	u := c.heartbeatURL(heartbeatKey)
-	res, err := c.do(ctx, call{op: op, red: red, method: http.MethodGet, url: u, header: acceptJSON})
-	if err != nil {
-		return nil, err
-	}
-	return newResponse(res), nil
+	return c.send(ctx, call{op: op, red: red, method: http.MethodGet, url: u, header: acceptJSON})
 }
 
 var (
@@ -177,6 +224,33 @@ type call struct {
 	auth     bool  // send the API token
 	maxBody  int64 // bound on the answer's body; 0: httpx's default (64 KiB)
 	classify httpx.ClassifyFunc
+	// encode makes the body of a call with a notification's variables from the scrubbed
+	// variables (see variablesCall).
+	encode func(scrubbed map[string]string) ([]byte, error)
+	// truncations and scrubbed are what preparing the body cut or removed, for Response.
+	truncations []Truncation
+	scrubbed    []string
+}
+
+// newRequest builds one attempt of a call, with a fresh reader of its body: the one place a
+// request is made.
+func (c *Client) newRequest(ctx context.Context, k call) (*http.Request, error) {
+	var r io.Reader
+	if k.body != nil {
+		r = bytes.NewReader(k.body)
+	}
+	req, err := http.NewRequestWithContext(ctx, k.method, k.url, r)
+	if err != nil {
+		return nil, err
+	}
+	for name, v := range k.header {
+		req.Header[name] = slices.Clone(v)
+	}
+	req.Header.Set("User-Agent", c.userAgent)
+	if k.auth {
+		req.Header.Set("Authorization", "Bearer "+c.apiToken)
+	}
+	return req, nil
 }
 
 // do runs a call through the retry loop and turns anything but a success into an error.
@@ -187,22 +261,7 @@ func (c *Client) do(ctx context.Context, k call) (*httpx.Response, error) {
 		caller.Policy.MaxBodyBytes = k.maxBody
 	}
 	res, err := caller.Do(ctx, func(ctx context.Context) (*http.Request, error) {
-		var r io.Reader
-		if k.body != nil {
-			r = bytes.NewReader(k.body)
-		}
-		req, err := http.NewRequestWithContext(ctx, k.method, k.url, r)
-		if err != nil {
-			return nil, err
-		}
-		for name, v := range k.header {
-			req.Header[name] = v
-		}
-		req.Header.Set("User-Agent", c.userAgent)
-		if k.auth {
-			req.Header.Set("Authorization", "Bearer "+c.apiToken)
-		}
-		return req, nil
+		return c.newRequest(ctx, k)
 	}, k.classify)
 	if err != nil {
 		return nil, fmt.Errorf("ilert: %s: %w", k.op, err)

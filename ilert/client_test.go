@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"strings"
@@ -372,8 +373,10 @@ func TestSendCancellation(t *testing.T) {
 		t.Parallel()
 		srv := ilerttest.NewServer(t)
 		srv.FailNext(1, ilerttest.Failure{Status: 429})
-		c, s := newClient(t, srv.URL())
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		// The deadline is real (contexts use the real clock) and far away, the wait after
+		// the 429 farther: the result does not depend on how busy the machine is.
+		c, s := newClient(t, srv.URL(), ilert.WithRetry(ilert.RetryPolicy{RateLimitDelay: 2 * time.Hour}))
+		ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
 		defer cancel()
 		_, err := c.Send(ctx, alertEvent())
 		if !ilert.IsRateLimited(err) || len(s.got()) != 0 {
@@ -616,5 +619,132 @@ func TestErrorBodyCutDoesNotLeakKeyPrefix(t *testing.T) {
 	}
 	if strings.Contains(apiErr.Body, testKey[:5]) {
 		t.Errorf("error body ends in the key's first bytes: …%q", apiErr.Body[len(apiErr.Body)-20:])
+	}
+}
+
+// TestErrorsClassifyThemselves: every failure of Send, with an answer or without, carries
+// the methods a queue asks (Retryable, Permanent, Benign, RateLimited, RetryAfter), and
+// they say what the Is* helpers say.
+func TestErrorsClassifyThemselves(t *testing.T) {
+	t.Parallel()
+	canceled, cancel := context.WithCancel(context.Background())
+	cancel()
+	type class = testutil.Classification
+	resolve := ilert.Event{IntegrationKey: testKey, EventType: ilert.EventTypeResolve, AlertKey: "k"}
+	tests := []struct {
+		name    string
+		failure *ilerttest.Failure
+		event   *ilert.Event
+		ctx     context.Context
+		want    class
+	}{
+		{"503", &ilerttest.Failure{Status: 503}, nil, nil, class{Methods: true, Retryable: true}},
+		{"429 with Retry-After", &ilerttest.Failure{Status: 429, Header: http.Header{"Retry-After": {"42"}}}, nil, nil,
+			class{Methods: true, Retryable: true, RateLimited: true, RetryAfter: 42 * time.Second}},
+		{"429 without Retry-After", &ilerttest.Failure{Status: 429}, nil, nil, class{Methods: true, Retryable: true, RateLimited: true}},
+		{"401", &ilerttest.Failure{Status: 401}, nil, nil, class{Methods: true, Permanent: true}},
+		{"no open alert", &ilerttest.Failure{Status: 400, Code: ilert.CodeNoneOpenForKey}, &resolve, nil, class{Methods: true, Benign: true}},
+		{"connection reset", &ilerttest.Failure{Reset: true}, nil, nil, class{Methods: true, Retryable: true}},
+		{"canceled context", nil, nil, canceled, class{Methods: true, Retryable: true}},
+		{"invalid event", nil, &ilert.Event{IntegrationKey: testKey, EventType: ilert.EventTypeAlert}, nil, class{Methods: true, Permanent: true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := ilerttest.NewServer(t)
+			if tt.failure != nil {
+				srv.FailNext(1, *tt.failure)
+			}
+			c, _ := newClient(t, srv.URL(), ilert.WithRetry(ilert.RetryPolicy{MaxAttempts: 1}))
+			ev, ctx := alertEvent(), context.Background()
+			if tt.event != nil {
+				ev = *tt.event
+			}
+			if tt.ctx != nil {
+				ctx = tt.ctx
+			}
+			_, err := c.Send(ctx, ev)
+			got := testutil.Classify(err)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("%v: classification (-want +got):\n%s", err, diff)
+			}
+			helpers := class{Methods: true, Retryable: ilert.IsRetryable(err), Permanent: ilert.IsPermanent(err),
+				Benign: ilert.IsBenign(err), RateLimited: ilert.IsRateLimited(err), RetryAfter: got.RetryAfter}
+			if diff := cmp.Diff(got, helpers); diff != "" {
+				t.Errorf("%v: the Is* helpers disagree with the methods (-methods +helpers):\n%s", err, diff)
+			}
+		})
+	}
+}
+
+// TestNewRequestsAreWhatSendSends: the New*Request methods build the very request the
+// matching Send method puts on the wire (method, path, content type, body), so a dry run
+// shows what would be sent; invalid input fails the same way.
+func TestNewRequestsAreWhatSendSends(t *testing.T) {
+	t.Parallel()
+	vars := map[string]string{"HOSTNAME": "web01", "NOTIFICATIONTYPE": "PROBLEM", "PARAMETER_ILERT_API_KEY": testKey}
+	nagiosVars := map[string]string{"NOTIFY_HOSTNAME": "web01", "NOTIFY_NOTIFICATIONTYPE": "PROBLEM"}
+	tests := []struct {
+		name  string
+		build func(context.Context, *ilert.Client) (*http.Request, error)
+		send  func(context.Context, *ilert.Client) error
+	}{
+		{"event",
+			func(ctx context.Context, c *ilert.Client) (*http.Request, error) {
+				return c.NewEventRequest(ctx, alertEvent())
+			},
+			func(ctx context.Context, c *ilert.Client) error { _, err := c.Send(ctx, alertEvent()); return err }},
+		{"checkmk",
+			func(ctx context.Context, c *ilert.Client) (*http.Request, error) {
+				return c.NewCheckmkRequest(ctx, testKey, vars)
+			},
+			func(ctx context.Context, c *ilert.Client) error {
+				_, err := c.SendCheckmk(ctx, testKey, vars)
+				return err
+			}},
+		{"nagios",
+			func(ctx context.Context, c *ilert.Client) (*http.Request, error) {
+				return c.NewNagiosRequest(ctx, testKey, nagiosVars)
+			},
+			func(ctx context.Context, c *ilert.Client) error {
+				_, err := c.SendNagios(ctx, testKey, nagiosVars)
+				return err
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := ilerttest.NewServer(t)
+			c, _ := newClient(t, srv.URL())
+			ctx := context.Background()
+			req, err := tt.build(ctx, c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, err := io.ReadAll(req.Body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := tt.send(ctx, c); err != nil {
+				t.Fatal(err)
+			}
+			got := srv.Requests()
+			if len(got) != 1 {
+				t.Fatalf("%d requests sent, want 1", len(got))
+			}
+			type wire struct{ Method, Path, ContentType, UserAgent, Body string }
+			want := wire{got[0].Method, got[0].Path, got[0].Header.Get("Content-Type"), got[0].Header.Get("User-Agent"), string(got[0].Body)}
+			built := wire{req.Method, req.URL.Path, req.Header.Get("Content-Type"), req.Header.Get("User-Agent"), string(body)}
+			if diff := cmp.Diff(want, built); diff != "" {
+				t.Errorf("built request differs from the sent one (-sent +built):\n%s", diff)
+			}
+		})
+	}
+	c, _ := newClient(t, "https://api.ilert.example")
+	if _, err := c.NewEventRequest(context.Background(), ilert.Event{EventType: ilert.EventTypeAlert}); !errors.Is(err, ilert.ErrInvalidEvent) || !ilert.IsPermanent(err) {
+		t.Errorf("NewEventRequest of an invalid event: %v, want a permanent ErrInvalidEvent", err)
+	}
+	if _, err := c.NewCheckmkRequest(context.Background(), "", vars); !errors.Is(err, ilert.ErrInvalidEvent) {
+		t.Errorf("NewCheckmkRequest without a key: %v, want ErrInvalidEvent", err)
 	}
 }

@@ -61,7 +61,10 @@
 //
 // and decide with [IsRetryable] (try again later: keep the event), [IsPermanent] (will
 // never succeed: report and drop it), [IsBenign] (nothing to do: treat as delivered, e.g.
-// resolving an alert that is no longer open) and [IsRateLimited]. A queueing caller sets
+// resolving an alert that is no longer open) and [IsRateLimited]. Every error a Client
+// returns, with an answer or without, also has these answers as methods (Retryable,
+// Permanent, Benign, RateLimited and RetryAfter), which is what a queue or a webhook
+// handler asks of an error without knowing this package. A queueing caller sets
 // [RetryPolicy.NoRetryOnRateLimit] and stops sending to a key that answered 429.
 //
 // # Secrets

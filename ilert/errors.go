@@ -1,7 +1,6 @@
 package ilert
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -48,12 +47,11 @@ type APIError struct {
 	Body string
 	// CorrelationID is iLert's correlation-id header: quote it to iLert support.
 	CorrelationID string
-	// RetryAfter is the answer's Retry-After, if any (iLert normally sends none).
-	RetryAfter time.Duration
 	// Attempts is the number of requests sent.
 	Attempts int
 
-	class httpx.Class
+	class      httpx.Class
+	retryAfter time.Duration
 }
 
 // Error describes the answer, e.g. `ilert: send event: POST https://api.ilert.com/api/events:
@@ -96,8 +94,12 @@ func (e *APIError) Permanent() bool { return e.class == httpx.ClassPermanent }
 // no longer open. Treat the event as delivered.
 func (e *APIError) Benign() bool { return e.class == httpx.ClassBenign }
 
-// RateLimited reports a 429 answer.
+// RateLimited reports a 429 answer: do not send more to this integration key for now.
 func (e *APIError) RateLimited() bool { return e.StatusCode == http.StatusTooManyRequests }
+
+// RetryAfter returns the answer's Retry-After, uncapped, or 0 without one (iLert normally
+// sends none; wait at least 10 s after a 429).
+func (e *APIError) RetryAfter() time.Duration { return e.retryAfter }
 
 // IsRetryable reports whether err is a failure that a later attempt may overcome: a
 // retryable answer (408, 429, 5xx except 501), a network error or timeout, or an ended
@@ -116,17 +118,12 @@ func IsBenign(err error) bool { return classOf(err) == httpx.ClassBenign }
 
 // IsRateLimited reports whether err is a 429 answer: do not send more to this integration
 // key before the next minute.
-func IsRateLimited(err error) bool {
-	var e *APIError
-	return errors.As(err, &e) && e.RateLimited()
-}
+func IsRateLimited(err error) bool { return httpx.IsRateLimited(err) }
 
-// classOf classifies any error a Client method returns: an *APIError by its answer, the
-// rest as httpx.ClassOf does (nil a success, an ended context retryable, ErrInvalidEvent,
-// encoding errors and anything unknown permanent).
-func classOf(err error) httpx.Class {
-	return httpx.ClassOfAnswer(err, func(e *APIError) httpx.Class { return e.class })
-}
+// classOf classifies any error a Client method returns by its methods (an *APIError by
+// its answer, a failure without one by the *httpx.Error the client wraps it in, an invalid
+// event as permanent); nil is a success, anything unknown permanent.
+func classOf(err error) httpx.Class { return httpx.ClassOf(err) }
 
 // classifyNoneOpen is the classification for ACCEPT, RESOLVE and checkmk-ext: a 400 with
 // one of the "no open alert" codes is benign.
@@ -153,9 +150,9 @@ func newAPIError(op, method, redactedURL string, r *httpx.Response, red *redact.
 		Message:       red.String(msg),
 		Body:          body,
 		CorrelationID: red.String(r.Header.Get("correlation-id")),
-		RetryAfter:    r.RetryAfter,
 		Attempts:      r.Attempts,
 		class:         r.Class,
+		retryAfter:    r.RetryAfter,
 	}
 }
 

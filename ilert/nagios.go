@@ -31,10 +31,22 @@ var nagiosHeaders = http.Header{"Content-Type": {"application/xml"}, "Accept": {
 // [Response.ScrubbedVariables]. Retries and answers are as for [Client.Send]; iLert
 // answers 200 on success. The key is part of the body and never appears in errors.
 func (c *Client) SendNagios(ctx context.Context, integrationKey string, vars map[string]string) (*Response, error) {
-	k := call{op: "send nagios event", method: http.MethodPost, url: c.endpoint(nagiosPath), header: nagiosHeaders}
-	return c.sendVariables(ctx, k, integrationKey, vars, func(scrubbed map[string]string) ([]byte, error) {
-		return nagiosXML(integrationKey, scrubbed), nil
-	})
+	return c.sendVariables(ctx, c.nagiosCall(integrationKey), integrationKey, vars)
+}
+
+// NewNagiosRequest returns the request [Client.SendNagios] sends, as its first attempt
+// would be sent: the variables scrubbed and rendered as [NagiosXML]. It is for dry runs
+// and tests; the body holds the key: redact it before showing the request.
+func (c *Client) NewNagiosRequest(ctx context.Context, integrationKey string, vars map[string]string) (*http.Request, error) {
+	return c.newVariablesRequest(ctx, c.nagiosCall(integrationKey), integrationKey, vars)
+}
+
+// nagiosCall is the call of SendNagios, without its body.
+func (c *Client) nagiosCall(integrationKey string) call {
+	return call{op: "send nagios event", method: http.MethodPost, url: c.endpoint(nagiosPath), header: nagiosHeaders,
+		encode: func(scrubbed map[string]string) ([]byte, error) {
+			return nagiosXML(integrationKey, scrubbed), nil
+		}}
 }
 
 // NagiosXML returns the body [Client.SendNagios] posts for integrationKey and vars (after

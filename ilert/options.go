@@ -68,15 +68,11 @@ type settings struct {
 // information, query or fragment; a path prefix is kept.
 func WithBaseURL(raw string) Option {
 	return func(s *settings) error {
-		u, err := url.Parse(raw)
+		u, err := httpx.ParseHTTPURL(raw)
 		if err != nil {
-			return fmt.Errorf("base URL does not parse")
+			return fmt.Errorf("base URL: %w", err)
 		}
 		switch {
-		case u.Scheme != "http" && u.Scheme != "https":
-			return fmt.Errorf("base URL scheme %q is not http or https", u.Scheme)
-		case u.Host == "":
-			return errors.New("base URL has no host")
 		case u.User != nil:
 			return errors.New("base URL must not contain user information")
 		case u.RawQuery != "" || u.Fragment != "":

@@ -9,9 +9,9 @@
 //	{"event_type":"alert_active","event_id":"…","occurred_at":"2025-03-15T14:30:00.000Z","data":{…}}
 //
 // [Decode] reads it into an [Event]. For alert_active and alert_resolved, [Event.Alert]
-// holds the alert from data. Level does not publish the alert object; its fields are
-// inferred from third-party clients, so decoding never fails on a missing, extra or oddly
-// typed field, and [Event.Data] keeps the object as it arrived. Level may add event types
+// holds the alert from data. Level does not document the alert object, so decoding never
+// fails on a missing, extra or oddly typed field, and [Event.Data] keeps the object as it
+// arrived. Level may add event types
 // at any time: they decode, [Event.Known] reports false, and a receiver should answer 2xx
 // and ignore them, since Level retries deliveries that fail.
 //
@@ -37,5 +37,6 @@
 // [ToILert] and [ToAlertOps] are pure functions from an alert event to the sinks' payloads
 // (ilert.Event, alertops.Alert), with documented tables for priority, state and severity.
 // The activation and the resolve of one alert share a key, so the resolve closes what the
-// activation opened. Events that are not alerts give [ErrNotAlert].
+// activation opened. Events that are not alerts give [ErrNotAlert], which wraps [ErrSkip]:
+// nothing to send, and the [Handler] acknowledges them.
 package level

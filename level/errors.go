@@ -1,6 +1,11 @@
 package level
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+
+	"github.com/alertbridge/alertbridge/internal/httpx"
+)
 
 // Errors of signature verification. They are distinct so that callers and logs can tell a
 // sender that signs nothing from one that signs wrongly; none of them carries the header
@@ -24,11 +29,16 @@ var (
 // Level webhook: not JSON, not a JSON object, or without an event_type.
 var ErrInvalidPayload = errors.New("level: body is not a Level webhook")
 
+// ErrSkip reports that the input has no counterpart at the destination, so there is
+// nothing to send: for example a device or group event for iLert. Mappings wrap it with
+// the reason; test for it with errors.Is. A [Handler] function that returns an error
+// wrapping ErrSkip gets the event acknowledged as ignored.
+var ErrSkip = errors.New("nothing to send")
+
 // ErrNotAlert is returned by [ToILert] and [ToAlertOps] for an event that is not
-// alert_active or alert_resolved (device and group events, unknown types). It is not a
-// failure: such events have nothing to forward. A [Handler] function that returns an
-// error wrapping ErrNotAlert gets the event acknowledged as ignored.
-var ErrNotAlert = errors.New("level: event is not an alert")
+// alert_active or alert_resolved (device and group events, unknown types). It wraps
+// [ErrSkip]: it is not a failure, such events have nothing to forward.
+var ErrNotAlert = fmt.Errorf("level: event is not an alert: %w", ErrSkip)
 
 // ErrNoIdentity is wrapped by the error [ToILert] and [ToAlertOps] return for an alert event
 // with neither an alert id nor an event id: without one, its resolve could never be matched
@@ -40,21 +50,13 @@ var ErrNoIdentity = errors.New("level: alert has neither an alert id nor an even
 var ErrBodyTooLarge = errors.New("level: request body too large")
 
 // Permanent marks err as permanent: a [Handler] answers 422 instead of 503, telling Level
-// that a retry of the same delivery cannot succeed. Permanent(nil) is nil.
+// that a retry of the same delivery cannot succeed. The error's text is err's, errors.Is
+// and errors.As see err, and its Permanent method reports true. The Handler treats any
+// error with a Permanent() bool method that reports true the same way, such as the ilert
+// and alertops clients' errors for a rejected request. Permanent(nil) is nil.
 func Permanent(err error) error {
 	if err == nil {
 		return nil
 	}
-	return &permanentError{err: err}
+	return httpx.Permanent(err)
 }
-
-// IsPermanent reports whether err or an error it wraps was marked by [Permanent].
-func IsPermanent(err error) bool {
-	var p *permanentError
-	return errors.As(err, &p)
-}
-
-type permanentError struct{ err error }
-
-func (p *permanentError) Error() string { return p.err.Error() }
-func (p *permanentError) Unwrap() error { return p.err }

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/alertbridge/alertbridge/internal/jsonx"
 )
 
 // EventType names what happened; it is the envelope's event_type.
@@ -50,8 +52,8 @@ func (t EventType) IsAlert() bool {
 // arrived; Valid reports them.
 type Severity string
 
-// The alert severities Level is known to use (INFERRED from third-party clients of Level's
-// API; no Level page lists them).
+// The alert severities Level is known to use. Level does not list them (see
+// docs/research.md); other values are kept and compared without regard to case.
 const (
 	SeverityInformation Severity = "information"
 	SeverityWarning     Severity = "warning"
@@ -91,8 +93,8 @@ func (e *Event) Known() bool { return e != nil && e.Type.Valid() }
 
 // Alert is the data object of alert_active and alert_resolved events.
 //
-// Level does not publish this object; its fields are INFERRED from two independent
-// third-party clients of Level's API. Every field is therefore optional: a missing field,
+// Level does not document this object (see docs/research.md for where the fields come
+// from). Every field is therefore optional: a missing field,
 // a null and a value of an unusable type all leave the zero value, and numbers or booleans
 // where a string is expected are kept as their JSON text. The undecoded object stays
 // available in [Event.Data].
@@ -129,7 +131,7 @@ type Alert struct {
 // exactly (unlike encoding/json's case-insensitive matching); of repeated members the
 // last counts.
 func Decode(body []byte) (*Event, error) {
-	if i := skipSpace(body, 0); i == len(body) || body[i] != '{' {
+	if t := bytes.TrimLeft(body, " \t\r\n"); len(t) == 0 || t[0] != '{' {
 		return nil, fmt.Errorf("%w: not a JSON object", ErrInvalidPayload)
 	}
 	if !json.Valid(body) {
@@ -161,6 +163,20 @@ func Decode(body []byte) (*Event, error) {
 		e.Alert = decodeAlert(e.Data)
 	}
 	return e, nil
+}
+
+// members calls fn with the unescaped key and the raw value of each member of the JSON
+// object data (valid JSON), in order; a key without escapes, nearly every one, is a slice
+// of data, so that comparing it allocates nothing.
+func members(data []byte, fn func(key, value []byte)) {
+	jsonx.Members(data, func(key, value []byte) {
+		name := key[1 : len(key)-1]
+		if bytes.IndexByte(name, '\\') >= 0 {
+			s, _ := jsonx.Unquote(key)
+			name = []byte(s)
+		}
+		fn(name, value)
+	})
 }
 
 // decodeAlert decodes what it can of data, a valid JSON value; data that is absent or not

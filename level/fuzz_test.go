@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/alertbridge/alertbridge/internal/httpx"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -69,7 +70,7 @@ func FuzzDecode(f *testing.F) {
 			return
 		}
 		if e.AlertKey() == "" {
-			if !errors.Is(errILert, ErrNoIdentity) || !errors.Is(errAlertOps, ErrNoIdentity) || !IsPermanent(errILert) {
+			if !errors.Is(errILert, ErrNoIdentity) || !errors.Is(errAlertOps, ErrNoIdentity) || !httpx.IsPermanent(errILert) {
 				t.Fatalf("mapping an alert without any id: %v, %v; want permanent ErrNoIdentity", errILert, errAlertOps)
 			}
 			return

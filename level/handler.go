@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+
+	"github.com/alertbridge/alertbridge/internal/httpx"
 )
 
 // DefaultMaxBodyBytes is the default limit on a webhook body. Level's alert bodies are
@@ -23,8 +25,9 @@ const DefaultMaxBodyBytes = 256 << 10
 //   - 200 for an event type Level does not document, without calling the function (but
 //     the hook of [WithUnknownEvents], if set, whose result counts like the function's);
 //   - otherwise the result of the function: 200 when it returns nil or an error wrapping
-//     [ErrNotAlert] (the event was deliberately ignored), 422 for an error marked with
-//     [Permanent], and 503 for any other error, so that Level retries the delivery.
+//     [ErrSkip], such as [ErrNotAlert] (the event was deliberately ignored), 422 for an
+//     error whose Permanent() bool method reports true (marked with [Permanent], or a
+//     sink's rejection), and 503 for any other error, so that Level retries the delivery.
 //
 // Answers are one line of plain text. Error answers never contain the function's error
 // text (it may name internal systems); use [WithErrorHook] to see it. The function runs
@@ -167,7 +170,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		reply(w, http.StatusOK, "ok")
 	case errors.Is(err, ErrNotAlert):
 		reply(w, http.StatusOK, "level: ignored, not an alert")
-	case IsPermanent(err):
+	case errors.Is(err, ErrSkip):
+		reply(w, http.StatusOK, "level: ignored, nothing to send")
+	case httpx.IsPermanent(err):
 		h.fail(w, r, http.StatusUnprocessableEntity, err, "level: event rejected; retrying will not help")
 	default:
 		h.fail(w, r, http.StatusServiceUnavailable, err, "level: event not processed; retry later")

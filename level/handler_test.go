@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/alertbridge/alertbridge/internal/httpx"
 	"github.com/alertbridge/alertbridge/internal/testutil"
 	"github.com/google/go-cmp/cmp"
 )
@@ -177,6 +178,19 @@ func TestHandler(t *testing.T) {
 			wantStatus: 422, wantBody: "level: event rejected; retrying will not help\n",
 			wantCalls:  []string{"fn alert_active 6f1c2b8e-4a3d-4e5f-9b7a-1c2d3e4f5a6b"},
 			wantHookIs: errDenied, wantHookMsg: "422 " + errDenied.Error(),
+		},
+		{
+			name: "a sink's rejection (a Permanent method): 422", method: http.MethodPost, body: active,
+			signature: Sign(active, Secret(current)), fnErr: testutil.Rejection(errDenied),
+			wantStatus: 422, wantBody: "level: event rejected; retrying will not help\n",
+			wantCalls:  []string{"fn alert_active 6f1c2b8e-4a3d-4e5f-9b7a-1c2d3e4f5a6b"},
+			wantHookIs: errDenied, wantHookMsg: "422 " + errDenied.Error(),
+		},
+		{
+			name: "function returns ErrSkip: 200 ignored", method: http.MethodPost, body: active,
+			signature: Sign(active, Secret(current)), fnErr: fmt.Errorf("no destination takes it: %w", ErrSkip),
+			wantStatus: 200, wantBody: "level: ignored, nothing to send\n",
+			wantCalls: []string{"fn alert_active 6f1c2b8e-4a3d-4e5f-9b7a-1c2d3e4f5a6b"},
 		},
 	}
 	for _, tt := range tests {
@@ -356,7 +370,7 @@ func TestPermanent(t *testing.T) {
 	t.Parallel()
 	base := errors.New("bad")
 	p := Permanent(fmt.Errorf("wrapped: %w", base))
-	if !IsPermanent(p) || !IsPermanent(fmt.Errorf("outer: %w", p)) {
+	if !httpx.IsPermanent(p) || !httpx.IsPermanent(fmt.Errorf("outer: %w", p)) {
 		t.Error("IsPermanent = false for a permanent error")
 	}
 	if !errors.Is(p, base) {
@@ -365,11 +379,17 @@ func TestPermanent(t *testing.T) {
 	if got := p.Error(); got != "wrapped: bad" {
 		t.Errorf("Error() = %q", got)
 	}
-	if IsPermanent(base) || IsPermanent(nil) {
+	if httpx.IsPermanent(base) || httpx.IsPermanent(nil) {
 		t.Error("IsPermanent = true for an unmarked error")
 	}
 	if Permanent(nil) != nil {
 		t.Error("Permanent(nil) != nil")
+	}
+	if !httpx.IsPermanent(testutil.Rejection(base)) || httpx.IsPermanent(testutil.Temporary(base)) {
+		t.Error("IsPermanent does not follow the Permanent method")
+	}
+	if !errors.Is(ErrNotAlert, ErrSkip) {
+		t.Error("ErrNotAlert does not wrap ErrSkip")
 	}
 }
 

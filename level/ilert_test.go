@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/alertbridge/alertbridge/ilert"
+	"github.com/alertbridge/alertbridge/internal/httpx"
 	"github.com/alertbridge/alertbridge/internal/testutil"
 	"github.com/google/go-cmp/cmp"
 )
@@ -213,10 +214,10 @@ func TestMappingWithoutIdentityIsPermanent(t *testing.T) {
 	t.Parallel()
 	for _, typ := range []EventType{EventAlertActive, EventAlertResolved} {
 		e := &Event{Type: typ, Alert: &Alert{Name: "Disk full"}}
-		if _, err := ToILert(e); !errors.Is(err, ErrNoIdentity) || !IsPermanent(err) {
+		if _, err := ToILert(e); !errors.Is(err, ErrNoIdentity) || !httpx.IsPermanent(err) {
 			t.Errorf("ToILert(%s without ids) = %v, want a permanent ErrNoIdentity", typ, err)
 		}
-		if _, err := ToAlertOps(e); !errors.Is(err, ErrNoIdentity) || !IsPermanent(err) {
+		if _, err := ToAlertOps(e); !errors.Is(err, ErrNoIdentity) || !httpx.IsPermanent(err) {
 			t.Errorf("ToAlertOps(%s without ids) = %v, want a permanent ErrNoIdentity", typ, err)
 		}
 	}

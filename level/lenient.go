@@ -1,12 +1,11 @@
 package level
 
 import (
-	"bytes"
-	"encoding/json"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
+
+	"github.com/alertbridge/alertbridge/internal/jsonx"
 )
 
 // The conversions below turn one raw, valid JSON value into a Go value and never fail:
@@ -29,17 +28,9 @@ func textValue(b []byte) string {
 }
 
 // unquote returns the string a valid JSON string literal denotes, with invalid UTF-8
-// replaced by U+FFFD as encoding/json does. Literals without escapes and with valid
-// UTF-8 (nearly all) are copied, not decoded.
+// replaced by U+FFFD as encoding/json does ("" for anything else).
 func unquote(b []byte) string {
-	inner := b[1 : len(b)-1]
-	if bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
-		return string(inner)
-	}
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return ""
-	}
+	s, _ := jsonx.Unquote(b)
 	return s
 }
 

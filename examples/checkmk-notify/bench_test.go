@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/alertbridge/alertbridge/checkmk"
-	"github.com/alertbridge/alertbridge/internal/delivery"
+	"github.com/alertbridge/alertbridge/examples/internal/delivery"
 	"github.com/alertbridge/alertbridge/internal/spool"
 )
 
@@ -68,7 +68,10 @@ func BenchmarkFlush10000(b *testing.B) {
 		b.Fatal(err)
 	}
 	tgt := target{sink: delivery.SinkILertCheckmk, key: fixtureILertKey, baseURL: hb.ilert.URL(), proxy: delivery.NoProxy}
-	req, _ := buildRequest(nt, tgt, time.Now)
+	req, err := buildRequest(nt, tgt, time.Now)
+	if err != nil {
+		b.Fatal(err)
+	}
 	payload, err := req.Encode()
 	if err != nil {
 		b.Fatal(err)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/alertbridge/alertbridge/checkmk"
 	"github.com/alertbridge/alertbridge/ilert/ilerttest"
 	"os"
 	"os/exec"
@@ -21,11 +22,11 @@ func TestCommandLine(t *testing.T) {
 		{args: []string{"--help"}, wantOut: "ilert_mode=MODE"},
 		{args: []string{"-h"}, wantOut: "spool=on|off"},
 		{args: []string{"version"}, wantOut: "checkmk-notify "},
-		{args: []string{"--no-such-flag"}, wantCode: exitPermanent, wantOut: "usage:"},
-		{args: []string{"frobnicate"}, wantCode: exitPermanent, wantOut: `unknown mode "frobnicate"`},
-		{args: []string{"flush", "extra"}, wantCode: exitPermanent, wantOut: `unexpected argument "extra"`},
-		{args: []string{"--name", "x"}, wantCode: exitPermanent, wantOut: "only for install"},
-		{args: []string{"flush", "--timeout", "0s"}, wantCode: exitPermanent, wantOut: "must be positive"},
+		{args: []string{"--no-such-flag"}, wantCode: int(checkmk.ExitPermanent), wantOut: "usage:"},
+		{args: []string{"frobnicate"}, wantCode: int(checkmk.ExitPermanent), wantOut: `unknown mode "frobnicate"`},
+		{args: []string{"flush", "extra"}, wantCode: int(checkmk.ExitPermanent), wantOut: `unexpected argument "extra"`},
+		{args: []string{"--name", "x"}, wantCode: int(checkmk.ExitPermanent), wantOut: "only for install"},
+		{args: []string{"flush", "--timeout", "0s"}, wantCode: int(checkmk.ExitPermanent), wantOut: "must be positive"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
@@ -44,7 +45,7 @@ func TestDryRun(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	r := runBinary(t, h.env(t, "service-crit-problem.env"), "", "-n")
-	if r.code != exitOK {
+	if r.code != int(checkmk.ExitSent) {
 		t.Fatalf("exit %d; output:\n%s", r.code, r.out)
 	}
 	for _, want := range []string{
@@ -68,7 +69,7 @@ func TestDryRun(t *testing.T) {
 	h.ilert.FailNext(queuedRetry.MaxAttempts, ilerttest.Failure{Status: 503})
 	runBinary(t, h.env(t, "host-down-problem.env"), "")
 	r = runBinary(t, h.baseEnv(), "", "flush", "--dry-run")
-	if r.code != exitOK || !strings.Contains(r.out, "would send PROBLEM web01 (POST ") || !strings.Contains(r.out, "dry run: 1 queued request(s)") {
+	if r.code != int(checkmk.ExitSent) || !strings.Contains(r.out, "would send PROBLEM web01 (POST ") || !strings.Contains(r.out, "dry run: 1 queued request(s)") {
 		t.Errorf("flush --dry-run: exit %d; output:\n%s", r.code, r.out)
 	}
 	if n := countFiles(t, h.spool, "pending/*/*.req"); n != 1 {
@@ -83,7 +84,7 @@ func TestInstall(t *testing.T) {
 	h := newHarness(t)
 	dir := filepath.Join(t.TempDir(), "it's notifications") // a quote and a space in the path
 	r := runBinary(t, []string{"PATH=/usr/bin:/bin"}, "", "install", "--dir", dir, "--name", "ilert", "--title", "iLert (alertbridge)")
-	if r.code != exitOK {
+	if r.code != int(checkmk.ExitSent) {
 		t.Fatalf("install: exit %d; output:\n%s", r.code, r.out)
 	}
 	path := filepath.Join(dir, "ilert")
@@ -110,32 +111,32 @@ func TestInstall(t *testing.T) {
 	}
 
 	// Reinstalling over our own wrapper is fine; over somebody else's script it needs --force.
-	if r := runBinary(t, []string{"PATH=/usr/bin:/bin"}, "", "install", "--dir", dir, "--name", "ilert"); r.code != exitOK {
+	if r := runBinary(t, []string{"PATH=/usr/bin:/bin"}, "", "install", "--dir", dir, "--name", "ilert"); r.code != int(checkmk.ExitSent) {
 		t.Errorf("reinstall: exit %d; output:\n%s", r.code, r.out)
 	}
 	foreign := filepath.Join(dir, "alertops")
 	if err := os.WriteFile(foreign, []byte("#!/usr/bin/env python3\n"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if r := runBinary(t, []string{"PATH=/usr/bin:/bin"}, "", "install", "--dir", dir, "--name", "alertops"); r.code != exitPermanent || !strings.Contains(r.out, "--force") {
+	if r := runBinary(t, []string{"PATH=/usr/bin:/bin"}, "", "install", "--dir", dir, "--name", "alertops"); r.code != int(checkmk.ExitPermanent) || !strings.Contains(r.out, "--force") {
 		t.Errorf("install over a foreign script: exit %d, want 2; output:\n%s", r.code, r.out)
 	}
 	if b, _ := os.ReadFile(foreign); string(b) != "#!/usr/bin/env python3\n" {
 		t.Errorf("the foreign script was changed")
 	}
-	if r := runBinary(t, []string{"PATH=/usr/bin:/bin"}, "", "install", "--dir", dir, "--name", "alertops", "--force"); r.code != exitOK {
+	if r := runBinary(t, []string{"PATH=/usr/bin:/bin"}, "", "install", "--dir", dir, "--name", "alertops", "--force"); r.code != int(checkmk.ExitSent) {
 		t.Errorf("install --force: exit %d; output:\n%s", r.code, r.out)
 	}
 
 	// The default directory is the site's; without OMD_ROOT and --dir it is an error.
 	root := t.TempDir()
-	if r := runBinary(t, []string{"PATH=/usr/bin:/bin", "OMD_ROOT=" + root}, "", "install"); r.code != exitOK {
+	if r := runBinary(t, []string{"PATH=/usr/bin:/bin", "OMD_ROOT=" + root}, "", "install"); r.code != int(checkmk.ExitSent) {
 		t.Errorf("install into the site: exit %d; output:\n%s", r.code, r.out)
 	}
 	if _, err := os.Stat(filepath.Join(root, "local", "share", "check_mk", "notifications", "alertbridge")); err != nil {
 		t.Errorf("default wrapper not written: %v", err)
 	}
-	if r := runBinary(t, []string{"PATH=/usr/bin:/bin"}, "", "install"); r.code != exitPermanent || !strings.Contains(r.out, "OMD_ROOT") {
+	if r := runBinary(t, []string{"PATH=/usr/bin:/bin"}, "", "install"); r.code != int(checkmk.ExitPermanent) || !strings.Contains(r.out, "OMD_ROOT") {
 		t.Errorf("install without OMD_ROOT: exit %d, want 2; output:\n%s", r.code, r.out)
 	}
 }
@@ -152,7 +153,7 @@ func runScript(path string, env []string, stdin string, args ...string) (string,
 func TestDemo(t *testing.T) {
 	t.Parallel()
 	r := runBinary(t, []string{"PATH=/usr/bin:/bin", "TMPDIR=" + t.TempDir()}, "", "demo")
-	if r.code != exitOK {
+	if r.code != int(checkmk.ExitSent) {
 		t.Fatalf("demo: exit %d; output:\n%s", r.code, r.out)
 	}
 	for _, want := range []string{

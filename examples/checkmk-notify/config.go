@@ -15,8 +15,9 @@ import (
 
 	"github.com/alertbridge/alertbridge/alertops"
 	"github.com/alertbridge/alertbridge/checkmk"
+	"github.com/alertbridge/alertbridge/examples/internal/delivery"
 	"github.com/alertbridge/alertbridge/ilert"
-	"github.com/alertbridge/alertbridge/internal/delivery"
+	"github.com/alertbridge/alertbridge/internal/httpx"
 )
 
 // Environment variables that point the notifier elsewhere (tests, private gateways).
@@ -78,8 +79,11 @@ func shortHash(s string) string {
 // (see spoolName). Flushes deliver only those: another program sharing the directory (the
 // webhook relay's "ilert" and "alertops") queues requests that need its own configuration.
 func ownQueue(name string) bool {
-	_, hash, ok := strings.Cut(name, "-")
-	if !ok || (!strings.HasPrefix(name, "ilert-") && !strings.HasPrefix(name, "alertops-")) || len(hash) != spoolHashLen {
+	hash, ok := strings.CutPrefix(name, "ilert-")
+	if !ok {
+		hash, ok = strings.CutPrefix(name, "alertops-")
+	}
+	if !ok || len(hash) != spoolHashLen {
 		return false
 	}
 	for _, c := range hash {
@@ -202,8 +206,7 @@ func configure(ctx context.Context, n *checkmk.Notification, env *environment) (
 			}
 			c.spoolDir = value
 		case "url_prefix":
-			u, perr := url.Parse(value)
-			if perr != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			if _, perr := httpx.ParseHTTPURL(value); perr != nil {
 				return c, configErrorf("url_prefix must be an http or https URL")
 			}
 			urlPrefix = value
@@ -245,8 +248,7 @@ func configure(ctx context.Context, n *checkmk.Notification, env *environment) (
 	}
 	base := ilert.DefaultBaseURL
 	if v := env.getenv(envILertURL); v != "" {
-		u, err := url.Parse(v)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		if _, err := httpx.ParseHTTPURL(v); err != nil {
 			return c, configErrorf("%s must be an http or https URL", envILertURL)
 		}
 		base = strings.TrimRight(v, "/")
@@ -320,8 +322,8 @@ func overrideAlertOpsURL(raw, override string) (string, error) {
 	if override == "" {
 		return raw, nil
 	}
-	o, err := url.Parse(override)
-	if err != nil || (o.Scheme != "http" && o.Scheme != "https") || o.Host == "" {
+	o, err := httpx.ParseHTTPURL(override)
+	if err != nil {
 		return "", configErrorf("%s must be an http or https URL", envAlertOpsURL)
 	}
 	u, err := url.Parse(raw)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/alertbridge/alertbridge/alertops/alertopstest"
+	"github.com/alertbridge/alertbridge/checkmk"
 	"github.com/alertbridge/alertbridge/ilert/ilerttest"
 )
 
@@ -23,7 +25,7 @@ const (
 // runDemo shows the notifier at work on a fresh machine, without an account or network:
 // embedded receivers on loopback that behave like iLert and AlertOps, a temporary queue,
 // and notifications that go through exactly the code a Checkmk run uses.
-func runDemo(o options, env *environment, log *logger) int {
+func runDemo(ctx context.Context, o options, env *environment, log *logger) checkmk.ExitCode {
 	il := ilerttest.Start(ilerttest.TrackOpenAlerts())
 	defer il.Close()
 	ao := alertopstest.Start()
@@ -31,31 +33,29 @@ func runDemo(o options, env *environment, log *logger) int {
 	tmp, err := os.MkdirTemp("", "alertbridge-demo-")
 	if err != nil {
 		log.warnf("demo: %v", err)
-		return exitTemporary
+		return checkmk.ExitTemporary
 	}
 	defer os.RemoveAll(tmp)
 	spoolDir := filepath.Join(tmp, "spool")
-	vars := map[string]string{envILertURL: il.URL(), envSpoolDir: spoolDir}
-	getenv := func(k string) string { return vars[k] }
 	alertopsURL := ao.URL(demoAlertOpsKey, "CheckMK")
 	out := env.stdout
 	step := 0
 	// notify runs one notification the way Checkmk does: NOTIFY_* variables, no arguments.
-	notify := func(title string, ctx map[string]string, args ...string) int {
+	notify := func(title string, notifyContext map[string]string, args ...string) checkmk.ExitCode {
 		step++
 		fmt.Fprintf(out, "\n%d. %s\n", step, title)
-		environ := []string{"OMD_SITE=demo"}
-		ctx["PARAMETERS"] = "ilert=" + demoILertKey + " alertops=" + alertopsURL
-		ctx["PARAMETER_1"] = "ilert=" + demoILertKey
-		ctx["PARAMETER_2"] = "alertops=" + alertopsURL
-		for k, v := range ctx {
+		environ := []string{"OMD_SITE=demo", envILertURL + "=" + il.URL(), envSpoolDir + "=" + spoolDir}
+		notifyContext["PARAMETERS"] = "ilert=" + demoILertKey + " alertops=" + alertopsURL
+		notifyContext["PARAMETER_1"] = "ilert=" + demoILertKey
+		notifyContext["PARAMETER_2"] = "alertops=" + alertopsURL
+		for k, v := range notifyContext {
 			environ = append(environ, "NOTIFY_"+k+"="+v)
 		}
 		if o.dryRun {
 			args = append(args, "--dry-run")
 		}
 		w := &prefixWriter{w: out, prefix: "   | "}
-		code := run(args, &environment{stdin: strings.NewReader(""), stdout: w, stderr: w, getenv: getenv, environ: environ})
+		code := checkmk.ExitCode(run(ctx, args, environ, strings.NewReader(""), w, w))
 		w.flush()
 		fmt.Fprintf(out, "   exit code %d\n", code)
 		return code
@@ -67,10 +67,10 @@ func runDemo(o options, env *environment, log *logger) int {
 		"with the script parameters ilert=<key> alertops=<webhook URL>; secrets are never printed.\n",
 		il.URL(), ao.BaseURL(), spoolDir)
 
-	exit := exitOK
+	var exit checkmk.ExitCode
 	for _, typ := range []string{"PROBLEM", "ACKNOWLEDGEMENT", "RECOVERY"} {
-		exit = max(exit, notify("host web01: "+typ, demoContext("HOST", typ)))
-		exit = max(exit, notify("service web01/Filesystem /var: "+typ, demoContext("SERVICE", typ)))
+		exit = exit.Combine(notify("host web01: "+typ, demoContext("HOST", typ)))
+		exit = exit.Combine(notify("service web01/Filesystem /var: "+typ, demoContext("SERVICE", typ)))
 	}
 	// A temporary outage: both receivers answer the next requests (and the retry) with 503.
 	il.FailNext(queuedRetry.MaxAttempts, ilerttest.Failure{Status: 503})
@@ -78,8 +78,8 @@ func runDemo(o options, env *environment, log *logger) int {
 	fmt.Fprintf(out, "\n-- both receivers now fail the next request (and its retry) with 503 Service Unavailable --\n")
 	db := demoContext("HOST", "PROBLEM")
 	db["HOSTNAME"], db["HOSTALIAS"], db["HOSTADDRESS"] = "db02", "db02.example.com", "10.20.40.12"
-	exit = max(exit, notify("host db02: PROBLEM during the outage (queued, exit 0)", db))
-	exit = max(exit, notify("checkmk-notify flush (from cron, by hand, or any later notification)", map[string]string{}, "flush"))
+	exit = exit.Combine(notify("host db02: PROBLEM during the outage (queued, exit 0)", db))
+	exit = exit.Combine(notify("checkmk-notify flush (from cron, by hand, or any later notification)", map[string]string{}, "flush"))
 
 	fmt.Fprintf(out, "\nWhat iLert received (checkmk-ext endpoint, alert source type Checkmk):\n")
 	for _, e := range il.CheckmkEvents() {
@@ -98,10 +98,7 @@ func runDemo(o options, env *environment, log *logger) int {
 		fmt.Fprintf(out, "   %-16s EventKey %-26s Severity %-8s Resolved %-5t %q\n", a.NotificationType, a.EventKey, a.Severity, a.Resolved, a.Summary)
 	}
 	fmt.Fprintf(out, "\nNext: checkmk-notify help (configuration, exit codes), checkmk-notify install (the wrapper Checkmk runs).\n")
-	if exit != exitOK {
-		return exit
-	}
-	return exitOK
+	return exit
 }
 
 // demoContext is a realistic notification context for web01 or its service Filesystem /var.

@@ -32,9 +32,9 @@
 // Checkmk's 60 s limit). After a 429 nothing more is sent to that destination in the run,
 // and it is held for at least 10 s.
 //
-// A queued request is self-contained (package internal/delivery, the format the webhook
-// relay queues too): the key or webhook URL, the iLert base URL, proxy and TLS setting
-// travel with it, so "flush", which has no rule, sends it the way the rule said. The
+// A queued request is self-contained (package examples/internal/delivery, the format the
+// webhook relay queues too): the key or webhook URL, the iLert base URL, proxy and TLS
+// setting travel with it, so "flush", which has no rule, sends it the way the rule said. The
 // notifier's queue destinations are named "ilert-<hash>" and "alertops-<hash>" (12 hex
 // digits of a SHA-256 of the key or URL), never "ilert" or "alertops", which are the
 // relay's; each program flushes only its own, so both may use one directory. A queued

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/alertbridge/alertbridge/checkmk"
 	"io"
 	"log"
 	"net/http"
@@ -14,15 +15,14 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/alertbridge/alertbridge/alertops/alertopstest"
+	"github.com/alertbridge/alertbridge/examples/internal/delivery"
 	"github.com/alertbridge/alertbridge/ilert"
 	"github.com/alertbridge/alertbridge/ilert/ilerttest"
-	"github.com/alertbridge/alertbridge/internal/delivery"
 	"github.com/alertbridge/alertbridge/internal/spool"
 	"github.com/alertbridge/alertbridge/internal/testutil"
 )
@@ -44,7 +44,7 @@ func TestDownThenBack(t *testing.T) {
 	h.ilert.FailNext(queuedRetry.MaxAttempts, ilerttest.Failure{Status: 503})
 	h.alertops.FailNext(queuedRetry.MaxAttempts, alertopstest.Failure{Status: 503})
 	r := runBinary(t, h.env(t, "service-warn-problem.env"), "")
-	if r.code != exitOK {
+	if r.code != int(checkmk.ExitSent) {
 		t.Fatalf("exit code %d, want 0 (queued); output:\n%s", r.code, r.out)
 	}
 	want := []string{
@@ -59,7 +59,7 @@ func TestDownThenBack(t *testing.T) {
 	}
 
 	r = runBinary(t, h.env(t, "service-crit-problem.env"), "")
-	if r.code != exitOK {
+	if r.code != int(checkmk.ExitSent) {
 		t.Fatalf("second run: exit code %d, want 0; output:\n%s", r.code, r.out)
 	}
 	if got, want := strings.Join(states(h), ","), "web01 WARNING,web01 CRITICAL"; got != want {
@@ -100,15 +100,15 @@ func TestFailures(t *testing.T) {
 		{name: "connection reset", failure: ilerttest.Failure{Reset: true}, count: 2,
 			wantLine: "iLert: queued (connection reset; 1 waiting"},
 		{name: "rejected 400", failure: ilerttest.Failure{Status: 400, Code: "INVALID_INPUT", Message: "bad"}, count: 1,
-			wantCode: exitPermanent, wantLine: "iLert: rejected (400 Bad Request: INVALID_INPUT, correlation-id ", failed: 1},
+			wantCode: int(checkmk.ExitPermanent), wantLine: "iLert: rejected (400 Bad Request: INVALID_INPUT, correlation-id ", failed: 1},
 		{name: "rejected 401", failure: ilerttest.Failure{Status: 401}, count: 1,
-			wantCode: exitPermanent, wantLine: "iLert: rejected (401 Unauthorized: invalid API key?, correlation-id ", failed: 1},
+			wantCode: int(checkmk.ExitPermanent), wantLine: "iLert: rejected (401 Unauthorized: invalid API key?, correlation-id ", failed: 1},
 		{name: "spool off 503", failure: ilerttest.Failure{Status: 503}, count: directRetry.MaxAttempts,
 			params:   []string{"spool=off"},
-			wantCode: exitTemporary, wantLine: "iLert: not sent (503 Service Unavailable; not queued (spool=off))"},
+			wantCode: int(checkmk.ExitTemporary), wantLine: "iLert: not sent (503 Service Unavailable; not queued (spool=off))"},
 		{name: "spool off 400", failure: ilerttest.Failure{Status: 400}, count: 1,
 			params:   []string{"spool=off"},
-			wantCode: exitPermanent, wantLine: "iLert: rejected (400 Bad Request, correlation-id "},
+			wantCode: int(checkmk.ExitPermanent), wantLine: "iLert: rejected (400 Bad Request, correlation-id "},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -161,7 +161,7 @@ func TestRateLimit(t *testing.T) {
 	h.ilert.FailNext(1, ilerttest.Failure{Status: 429})
 	stdin := readFixture(t, "bulk.txt")
 	r := runBinary(t, h.baseEnv(), stdin, "--bulk")
-	if r.code != exitOK {
+	if r.code != int(checkmk.ExitSent) {
 		t.Fatalf("exit code %d, want 0; output:\n%s", r.code, r.out)
 	}
 	if n := len(h.ilert.Requests()); n != 1 {
@@ -171,7 +171,7 @@ func TestRateLimit(t *testing.T) {
 		t.Errorf("output does not report the hold:\n%s", r.out)
 	}
 	r = runBinary(t, h.env(t, "service-crit-problem.env"), "")
-	if r.code != exitOK {
+	if r.code != int(checkmk.ExitSent) {
 		t.Fatalf("second run: exit code %d, want 0; output:\n%s", r.code, r.out)
 	}
 	if n := len(h.ilert.Requests()); n != 1 {
@@ -200,10 +200,10 @@ func TestUnwritableQueue(t *testing.T) {
 			if err := os.WriteFile(file, nil, 0o600); err != nil {
 				t.Fatal(err)
 			}
-			want, wantLine := exitOK, "iLert: sent (202"
+			want, wantLine := int(checkmk.ExitSent), "iLert: sent (202"
 			if down {
 				h.ilert.FailNext(directRetry.MaxAttempts, ilerttest.Failure{Status: 503})
-				want, wantLine = exitTemporary, "iLert: not sent (503 Service Unavailable; the queue is unusable)"
+				want, wantLine = int(checkmk.ExitTemporary), "iLert: not sent (503 Service Unavailable; the queue is unusable)"
 			}
 			r := runBinary(t, h.env(t, "host-down-problem.env", envSpoolDir+"="+filepath.Join(file, "spool")), "")
 			if r.code != want {
@@ -224,13 +224,13 @@ func TestFlushOtherDestinations(t *testing.T) {
 	h.ilert.FailNext(queuedRetry.MaxAttempts, ilerttest.Failure{Status: 502})
 	iLertOnly := withoutEnv(h.env(t, "host-down-problem.env"), "NOTIFY_PARAMETER*")
 	iLertOnly = append(iLertOnly, "NOTIFY_PARAMETER_1=ilert="+fixtureILertKey)
-	if r := runBinary(t, iLertOnly, ""); r.code != exitOK || !strings.Contains(r.out, "iLert: queued") {
+	if r := runBinary(t, iLertOnly, ""); r.code != int(checkmk.ExitSent) || !strings.Contains(r.out, "iLert: queued") {
 		t.Fatalf("first run: exit %d; output:\n%s", r.code, r.out)
 	}
 	aopsOnly := withoutEnv(h.env(t, "host-up-recovery.env"), "NOTIFY_PARAMETER*")
 	aopsOnly = append(aopsOnly, "NOTIFY_PARAMETER_1=alertops="+fixtureAlertOpsURL)
 	r := runBinary(t, aopsOnly, "")
-	if r.code != exitOK {
+	if r.code != int(checkmk.ExitSent) {
 		t.Fatalf("second run: exit %d; output:\n%s", r.code, r.out)
 	}
 	if n := len(h.ilert.CheckmkEvents()); n != 1 {
@@ -241,8 +241,19 @@ func TestFlushOtherDestinations(t *testing.T) {
 	}
 }
 
-// slowFront is a reverse proxy in front of the fake iLert that delays every request.
-func slowFront(t *testing.T, backend string, delay *atomic.Int64) *httptest.Server {
+// gate is a reverse proxy in front of the fake iLert that lets a number of requests
+// through and holds the next one until its client gives up, so that a test knows exactly
+// how far a run got without timing it.
+type gate struct {
+	srv     *httptest.Server
+	mu      sync.Mutex
+	pass    int           // requests still let through; -1: all
+	held    chan struct{} // closed when a request is held
+	heldOne bool
+	closing chan struct{} // closed when the test ends: held requests return
+}
+
+func newGate(t *testing.T, backend string) *gate {
 	t.Helper()
 	u, err := url.Parse(backend)
 	if err != nil {
@@ -250,16 +261,41 @@ func slowFront(t *testing.T, backend string, delay *atomic.Int64) *httptest.Serv
 	}
 	rp := httputil.NewSingleHostReverseProxy(u)
 	rp.ErrorLog = log.New(io.Discard, "", 0)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case <-time.After(time.Duration(delay.Load())):
-		case <-r.Context().Done():
+	g := &gate{pass: -1, held: make(chan struct{}), closing: make(chan struct{})}
+	g.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		g.mu.Lock()
+		through := g.pass != 0
+		if g.pass > 0 {
+			g.pass--
+		}
+		if !through && !g.heldOne {
+			g.heldOne = true
+			close(g.held)
+		}
+		g.mu.Unlock()
+		if !through {
+			// Held until the client is gone (the server notices once the body is read)
+			// or the test ends.
+			_, _ = io.Copy(io.Discard, r.Body)
+			select {
+			case <-r.Context().Done():
+			case <-g.closing:
+			}
 			return
 		}
 		rp.ServeHTTP(w, r)
 	}))
-	t.Cleanup(srv.Close)
-	return srv
+	t.Cleanup(g.srv.Close)
+	t.Cleanup(func() { close(g.closing) }) // runs first
+	return g
+}
+
+// letThrough lets n more requests through and holds the one after them; n < 0 opens the
+// gate.
+func (g *gate) letThrough(n int) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.pass = n
 }
 
 // hostEnv is one distinct host notification for iLert only, sent through base.
@@ -273,14 +309,13 @@ func (h *harness) hostEnv(t *testing.T, host, base string) []string {
 func TestKilledDuringFlush(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	var delay atomic.Int64
-	front := slowFront(t, h.ilert.URL(), &delay)
+	front := newGate(t, h.ilert.URL())
 	const n = 12
 	// Fill the queue: the first run is rate limited, which holds the destination, so the
 	// following runs only queue.
 	h.ilert.FailNext(1, ilerttest.Failure{Status: 429})
 	for i := range n {
-		if r := runBinary(t, h.hostEnv(t, fmt.Sprintf("host%02d", i), front.URL), ""); r.code != exitOK {
+		if r := runBinary(t, h.hostEnv(t, fmt.Sprintf("host%02d", i), front.srv.URL), ""); r.code != int(checkmk.ExitSent) {
 			t.Fatalf("run %d: exit %d; output:\n%s", i, r.code, r.out)
 		}
 	}
@@ -292,27 +327,32 @@ func TestKilledDuringFlush(t *testing.T) {
 		os.Remove(f) // end the hold instead of waiting 10 s
 	}
 
-	delay.Store(int64(150 * time.Millisecond))
+	// Three requests reach iLert; the flush is killed while the fourth is in flight.
+	front.letThrough(3)
 	cmd := exec.Command(binary, "flush")
 	cmd.Env = h.baseEnv()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	for deadline := time.Now().Add(30 * time.Second); len(h.ilert.CheckmkEvents()) < 3 && time.Now().Before(deadline); {
-		time.Sleep(20 * time.Millisecond)
+	select {
+	case <-front.held:
+	case <-time.After(time.Minute): // a safety net, not a synchronisation
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Fatal("the flush never sent its fourth request")
 	}
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
 	_ = cmd.Wait()
 	before := len(h.ilert.CheckmkEvents())
-	if before < 3 || before >= n {
-		t.Fatalf("killed after %d deliveries; the test wants the kill in the middle", before)
+	if before != 3 {
+		t.Fatalf("killed after %d deliveries; the test wants the kill in the middle, after 3", before)
 	}
 
-	delay.Store(0)
+	front.letThrough(-1)
 	r := runBinary(t, h.baseEnv(), "", "flush")
-	if r.code != exitOK {
+	if r.code != int(checkmk.ExitSent) {
 		t.Fatalf("flush after the kill: exit %d; output:\n%s", r.code, r.out)
 	}
 	seen := map[string]int{}
@@ -353,7 +393,7 @@ func TestConcurrentRuns(t *testing.T) {
 	}
 	wg.Wait()
 	for i, r := range results {
-		if r.code != exitOK {
+		if r.code != int(checkmk.ExitSent) {
 			t.Errorf("run %d: exit %d; output:\n%s", i, r.code, r.out)
 		}
 	}
@@ -384,7 +424,7 @@ func TestBudget(t *testing.T) {
 	h.ilert.FailNext(1, ilerttest.Failure{Status: 500, Delay: 10 * time.Second})
 	env := append(h.env(t, "service-crit-problem.env"), "NOTIFY_PARAMETER_3=budget=1s")
 	r := runBinary(t, env, "")
-	if r.code != exitOK {
+	if r.code != int(checkmk.ExitSent) {
 		t.Fatalf("exit %d, want 0; output:\n%s", r.code, r.out)
 	}
 	want := []string{
@@ -394,7 +434,7 @@ func TestBudget(t *testing.T) {
 	if got := r.lastLines(2); strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("last lines:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	if r := runBinary(t, h.baseEnv(), "", "flush"); r.code != exitOK {
+	if r := runBinary(t, h.baseEnv(), "", "flush"); r.code != int(checkmk.ExitSent) {
 		t.Fatalf("flush: exit %d; output:\n%s", r.code, r.out)
 	}
 	if len(h.ilert.CheckmkEvents()) != 1 || len(h.alertops.Alerts()) != 1 {
@@ -415,7 +455,7 @@ func TestProxyCredentials(t *testing.T) {
 	for _, args := range [][]string{nil, {"--dry-run"}} {
 		r := runBinary(t, env, "", args...)
 		testutil.AssertNoSecret(t, "output", r.out, password, "alice:")
-		if args == nil && (r.code != exitTemporary || !strings.Contains(r.out, "iLert: not sent (")) {
+		if args == nil && (r.code != int(checkmk.ExitTemporary) || !strings.Contains(r.out, "iLert: not sent (")) {
 			t.Errorf("exit %d, want 1; output:\n%s", r.code, r.out)
 		}
 	}
@@ -448,7 +488,7 @@ func TestSharedQueueDirectory(t *testing.T) {
 		}
 	}
 	r := runBinary(t, h.baseEnv(), "", "flush")
-	if r.code != exitPermanent || !strings.Contains(r.out, "unsupported version 3") {
+	if r.code != int(checkmk.ExitPermanent) || !strings.Contains(r.out, "unsupported version 3") {
 		t.Errorf("flush: exit %d, want 2 naming the version; output:\n%s", r.code, r.out)
 	}
 	for _, dest := range []string{"ilert", "alertops"} {

@@ -12,7 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/alertbridge/alertbridge/checkmk"
-	"github.com/alertbridge/alertbridge/internal/delivery"
+	"github.com/alertbridge/alertbridge/examples/internal/delivery"
 )
 
 // TestQueuedRequest: what a run queues for each kind of target decodes, with its transport
@@ -31,9 +31,9 @@ func TestQueuedRequest(t *testing.T) {
 	} {
 		t.Run(string(tg.sink), func(t *testing.T) {
 			t.Parallel()
-			req, skip := buildRequest(n, tg, time.Now)
-			if skip {
-				t.Fatal("a PROBLEM was skipped")
+			req, err := buildRequest(n, tg, time.Now)
+			if err != nil {
+				t.Fatalf("a PROBLEM was not mapped: %v", err)
 			}
 			payload, err := req.Encode()
 			if err != nil {

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/alertbridge/alertbridge/checkmk"
 )
 
 const (
@@ -31,7 +33,7 @@ func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
-func runInstall(o options, env *environment, log *logger) int {
+func runInstall(o options, env *environment, log *logger) checkmk.ExitCode {
 	name, title := o.name, o.title
 	if name == "" {
 		name = defaultWrapperName
@@ -42,17 +44,17 @@ func runInstall(o options, env *environment, log *logger) int {
 	switch {
 	case strings.ContainsAny(name, "/\x00") || name == "." || name == ".." || strings.HasPrefix(name, "."):
 		log.warnf("install: --name must be a plain file name")
-		return exitPermanent
+		return checkmk.ExitPermanent
 	case strings.ContainsAny(title, "\r\n#") || strings.TrimSpace(title) == "":
 		log.warnf("install: --title must be one line of text without '#'")
-		return exitPermanent
+		return checkmk.ExitPermanent
 	}
 	dir := o.dir
 	if dir == "" {
 		root := env.getenv("OMD_ROOT")
 		if root == "" {
 			log.warnf("install: OMD_ROOT is not set; run it as the site user (omd su <site>) or give --dir")
-			return exitPermanent
+			return checkmk.ExitPermanent
 		}
 		dir = filepath.Join(root, "local", "share", "check_mk", "notifications")
 	}
@@ -62,7 +64,7 @@ func runInstall(o options, env *environment, log *logger) int {
 	}
 	if err != nil {
 		log.warnf("install: cannot tell the path of this program: %v", err)
-		return exitPermanent
+		return checkmk.ExitPermanent
 	}
 	if strings.Contains(bin, string(filepath.Separator)+"go-build") {
 		log.warnf("install: warning: %s is a temporary binary of go run; install the command first (go install ...) and run install from there", bin)
@@ -72,18 +74,18 @@ func runInstall(o options, env *environment, log *logger) int {
 	if o.dryRun {
 		log.printf("dry run: would write %s:", path)
 		log.raw(script)
-		return exitOK
+		return checkmk.ExitSent
 	}
 	if old, err := os.ReadFile(path); err == nil && !bytes.Contains(old, []byte(wrapperMarker)) && !o.force {
 		log.warnf("install: %s exists and was not written by checkmk-notify install; use --force to replace it", path)
-		return exitPermanent
+		return checkmk.ExitPermanent
 	} else if err != nil && !errors.Is(err, os.ErrNotExist) {
 		log.warnf("install: %v", err)
-		return exitPermanent
+		return checkmk.ExitPermanent
 	}
 	if err := writeAtomic(dir, name, []byte(script)); err != nil {
 		log.warnf("install: %v", err)
-		return exitPermanent
+		return checkmk.ExitPermanent
 	}
 	log.printf("wrote %s (title %q, bulk allowed) running %s", path, title, bin)
 	log.printf("next: in Setup > Events > Notifications, create or edit a rule with the notification method %q", title)
@@ -96,7 +98,7 @@ func runInstall(o options, env *environment, log *logger) int {
 		log.printf("with the custom script method, add the parameters ilert=<API key> and/or alertops=<webhook URL>")
 	}
 	log.printf("optional: run %s flush from cron every minute to deliver queued notifications between notifications", shellQuote(bin))
-	return exitOK
+	return checkmk.ExitSent
 }
 
 // writeAtomic writes data to dir/name through a temporary file and a rename, mode 0755.

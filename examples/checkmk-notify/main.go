@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/alertbridge/alertbridge/checkmk"
+	"github.com/alertbridge/alertbridge/examples/internal/environ"
 )
 
 // Defaults of the time limits. Checkmk kills a notification script after 60 s (and then
@@ -19,26 +21,12 @@ const (
 	defaultBudget  = 30 * time.Second
 )
 
-// Exit codes, as Checkmk reads them: 0 done, 1 temporary failure, 2 permanent failure.
-const (
-	exitOK        = 0
-	exitTemporary = 1
-	exitPermanent = 2
-)
-
 func main() {
-	env := &environment{
-		stdin:   os.Stdin,
-		stdout:  os.Stdout,
-		stderr:  os.Stderr,
-		getenv:  os.Getenv,
-		environ: os.Environ(),
-	}
-	os.Exit(run(os.Args[1:], env))
+	os.Exit(run(context.Background(), os.Args[1:], os.Environ(), os.Stdin, os.Stdout, os.Stderr))
 }
 
 // environment is what a run may see of the process: standard streams and environment
-// variables. Tests and the demo pass their own.
+// variables.
 type environment struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
@@ -122,34 +110,44 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 	return o, err
 }
 
-// run executes one invocation and returns the exit code.
-func run(args []string, env *environment) int {
+// run executes one invocation and returns the exit code, as Checkmk reads it
+// ([checkmk.ExitCode]). vars is the process environment in the form of os.Environ: the
+// notification context is every NOTIFY_* variable of it, so it must be a list rather than
+// a lookup function. Tests and the demo pass their own streams and environment; ctx
+// bounds the run together with its time budget.
+func run(ctx context.Context, args, vars []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	env := &environment{stdin: stdin, stdout: stdout, stderr: stderr, getenv: environ.Getenv(vars), environ: vars}
+	return int(runMode(ctx, args, env))
+}
+
+// runMode parses the arguments and runs the mode they name.
+func runMode(ctx context.Context, args []string, env *environment) checkmk.ExitCode {
 	o, err := parseArgs(args, env.stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		fmt.Fprint(env.stdout, helpText)
-		return exitOK
+		return checkmk.ExitSent
 	}
 	if err != nil {
 		fmt.Fprintf(env.stderr, "checkmk-notify: %v\n\n%s", err, usageText)
-		return exitPermanent
+		return checkmk.ExitPermanent
 	}
 	log := newLogger(env.stdout, o.syslog)
 	defer log.close()
 	switch o.mode {
 	case "help":
 		fmt.Fprint(env.stdout, helpText)
-		return exitOK
+		return checkmk.ExitSent
 	case "version":
 		fmt.Fprintf(env.stdout, "checkmk-notify %s\n", version())
-		return exitOK
+		return checkmk.ExitSent
 	case "install":
 		return runInstall(o, env, log)
 	case "demo":
-		return runDemo(o, env, log)
+		return runDemo(ctx, o, env, log)
 	case "flush":
-		return runFlush(o, env, log)
+		return runFlush(ctx, o, env, log)
 	}
-	return runNotify(o, env, log)
+	return runNotify(ctx, o, env, log)
 }
 
 // version returns the module version the binary was built from.

@@ -4,10 +4,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/alertbridge/alertbridge/alertops"
 	"github.com/alertbridge/alertbridge/checkmk"
-	"github.com/alertbridge/alertbridge/ilert"
-	"github.com/alertbridge/alertbridge/internal/delivery"
+	"github.com/alertbridge/alertbridge/examples/internal/delivery"
 )
 
 // label names a notification in result lines and reasons: its type and object, never a
@@ -20,42 +18,37 @@ func label(n *checkmk.Notification) string {
 	return string(n.Type) + " " + obj
 }
 
-// ilertAccepts reports whether iLert acts on a notification type; it ignores all others,
-// so they are not sent (as iLert's own plug-ins do).
-func ilertAccepts(t checkmk.NotificationType) bool {
-	switch t.Kind() {
-	case checkmk.TypeProblem, checkmk.TypeAcknowledgement, checkmk.TypeRecovery:
-		return true
-	}
-	return false
-}
-
 // buildRequest makes the self-contained request for one notification and target: what to
-// send, the key, how to reach the destination, and the label as its reference. ignored is
-// set, and no request made, when the target does not take this notification type.
-func buildRequest(n *checkmk.Notification, t target, now func() time.Time) (req delivery.Request, ignored bool) {
+// send, the key, how to reach the destination, and the label as its reference. The error
+// wraps checkmk.ErrSkip when the target does not take this notification type.
+func buildRequest(n *checkmk.Notification, t target, now func() time.Time) (delivery.Request, error) {
+	var req delivery.Request
 	switch t.sink {
-	case delivery.SinkILertCheckmk:
-		if !ilertAccepts(n.Type) {
-			return req, true
+	case delivery.SinkILertCheckmk, delivery.SinkILertNagios:
+		// iLert ignores every other type; its own plug-ins do not send them either.
+		if _, err := checkmk.ILertEventType(n.Type); err != nil {
+			return req, err
 		}
-		req = delivery.ILertCheckmk(t.key, checkmkContext(n, t))
-	case delivery.SinkILertNagios:
-		if !ilertAccepts(n.Type) {
-			return req, true
+		if t.sink == delivery.SinkILertCheckmk {
+			req = delivery.ILertCheckmk(t.key, checkmkContext(n, t))
+		} else {
+			req = delivery.ILertNagios(t.key, nagiosVars(n))
 		}
-		req = delivery.ILertNagios(t.key, nagiosVars(n))
 	case delivery.SinkILert:
-		ev, ok := ilertEvent(n, t)
-		if !ok {
-			return req, true
+		ev, err := checkmk.ToILert(n, checkmk.ILertOptions{Priority: t.priority, URLPrefix: t.urlPrefix})
+		if err != nil {
+			return req, err
 		}
 		ev.IntegrationKey = t.key
 		req = delivery.ILert(ev)
 	default:
-		req = delivery.AlertOps(t.webhookURL, alertOpsAlert(n, t, now))
+		a, err := checkmk.ToAlertOps(n, checkmk.AlertOpsOptions{Now: now(), URLPrefix: t.urlPrefix})
+		if err != nil {
+			return req, err
+		}
+		req = delivery.AlertOps(t.webhookURL, a)
 	}
-	return req.WithRef(label(n)).WithTransport(t.transport()), false
+	return req.WithRef(label(n)).WithTransport(t.transport()), nil
 }
 
 // checkmkContext is the body for iLert's checkmk-ext endpoint: the context as Checkmk's
@@ -84,15 +77,4 @@ func nagiosVars(n *checkmk.Notification) map[string]string {
 		out["NOTIFY_"+k] = v
 	}
 	return out
-}
-
-// ilertEvent maps a notification to an Events API event (without its key). ok is false
-// for types iLert does not take.
-func ilertEvent(n *checkmk.Notification, t target) (ilert.Event, bool) {
-	return checkmk.ToILert(n, checkmk.ILertOptions{Priority: t.priority, URLPrefix: t.urlPrefix})
-}
-
-// alertOpsAlert maps a notification to an AlertOps alert; AlertOps takes every type.
-func alertOpsAlert(n *checkmk.Notification, t target, now func() time.Time) alertops.Alert {
-	return checkmk.ToAlertOps(n, checkmk.AlertOpsOptions{Now: now(), URLPrefix: t.urlPrefix})
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/alertbridge/alertbridge/checkmk"
 	"strings"
 	"testing"
 
@@ -36,7 +37,7 @@ func TestNagios(t *testing.T) {
 	}
 
 	r := runBinary(t, env("service-crit-problem.env", fixtureILertKey), "")
-	if r.code != exitOK || r.lastLines(1)[0] != "iLert: sent (200, PROBLEM web01/Filesystem /var)" {
+	if r.code != int(checkmk.ExitSent) || r.lastLines(1)[0] != "iLert: sent (200, PROBLEM web01/Filesystem /var)" {
 		t.Fatalf("exit %d; output:\n%s", r.code, r.out)
 	}
 	got := nagiosReceived(h)
@@ -61,16 +62,16 @@ func TestNagios(t *testing.T) {
 
 	// Ignored types are not sent; an outage queues, the next run delivers in order.
 	r = runBinary(t, env("host-downtimestart.env", fixtureILertKey), "")
-	if r.code != exitOK || !strings.HasPrefix(r.lastLines(1)[0], "iLert: ignored (DOWNTIMESTART") {
+	if r.code != int(checkmk.ExitSent) || !strings.HasPrefix(r.lastLines(1)[0], "iLert: ignored (DOWNTIMESTART") {
 		t.Errorf("downtime: exit %d; output:\n%s", r.code, r.out)
 	}
 	h.ilert.FailNext(2, ilerttest.Failure{Status: 503})
 	r = runBinary(t, env("service-ack.env", "ilert="+fixtureILertKey, "ilert_mode=nagios"), "")
-	if r.code != exitOK || !strings.HasPrefix(r.lastLines(1)[0], "iLert: queued (503 Service Unavailable; 1 waiting") {
+	if r.code != int(checkmk.ExitSent) || !strings.HasPrefix(r.lastLines(1)[0], "iLert: queued (503 Service Unavailable; 1 waiting") {
 		t.Errorf("outage: exit %d; output:\n%s", r.code, r.out)
 	}
 	r = runBinary(t, h.baseEnv(), "", "flush")
-	if r.code != exitOK {
+	if r.code != int(checkmk.ExitSent) {
 		t.Errorf("flush: exit %d; output:\n%s", r.code, r.out)
 	}
 	got = nagiosReceived(h)
@@ -81,7 +82,7 @@ func TestNagios(t *testing.T) {
 	// A rejection (wrong alert source type) is permanent.
 	h.ilert.FailNext(1, ilerttest.Failure{Status: 404, Body: "<error>not found</error>"})
 	r = runBinary(t, env("service-ok-recovery.env", fixtureILertKey), "")
-	if r.code != exitPermanent || !strings.Contains(r.out, "iLert: rejected (404 Not Found: invalid API key or not a Nagios alert source?) — moved to failed/") {
+	if r.code != int(checkmk.ExitPermanent) || !strings.Contains(r.out, "iLert: rejected (404 Not Found: invalid API key or not a Nagios alert source?) — moved to failed/") {
 		t.Errorf("rejection: exit %d; output:\n%s", r.code, r.out)
 	}
 

@@ -6,38 +6,42 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"time"
 
-	"github.com/alertbridge/alertbridge/alertops"
 	"github.com/alertbridge/alertbridge/checkmk"
-	"github.com/alertbridge/alertbridge/ilert"
-	"github.com/alertbridge/alertbridge/internal/delivery"
-	"github.com/alertbridge/alertbridge/internal/redact"
+	"github.com/alertbridge/alertbridge/examples/internal/delivery"
 	"github.com/alertbridge/alertbridge/internal/spool"
 )
 
-// item is one request of this run and what became of it.
+// item is one request of this run and what happened to it. The run records facts here;
+// settle decides the item's final state from them, in one place.
 type item struct {
 	req     delivery.Request
 	payload []byte // req encoded for the queue
 	label   string
-	id      spool.ID // "" when not queued
-	done    bool     // outcome final
-	res     result
-	state   outcome
-	detail  string // for queued: why it waits
+
+	skipped   string   // the mapping skipped it (checkmk.ErrSkip): why
+	encodeErr error    // it could not be encoded
+	dryRun    bool     // printed, not sent
+	id        spool.ID // "" when not queued
+	tried     *attempt // this run's send of it, if any (by a flush or directly)
+	noQueue   string   // sent directly: why not through the queue
+	notTried  string   // not sent in this run although it had to be: why
 }
 
-// destination groups this run's requests for one destination, in order.
+// destination groups this run's requests for one destination, in order, and what became
+// of its queue.
 type destination struct {
 	name    string // queue name, e.g. "ilert-3f2a9c0d1e4b"
 	display string // "iLert" or "AlertOps", made unique when needed
 	t       target
 	items   []*item
-	waiting int // requests queued for it when the run ended
 
-	enqueueErr error // why requests could not be queued, if so
+	enqueueErr error              // why requests could not be queued, if so
+	flushed    *spool.FlushResult // the flush of this run, if there was one
+	flushErr   error              // the queue's own failure in that flush
+	outOfTime  bool               // the run's time budget ended before or during the flush
+	waiting    int                // requests queued for it when the run ended
 }
 
 // notifyRun is one notification run: a single notification or a bulk.
@@ -47,23 +51,23 @@ type notifyRun struct {
 	opts     options
 	dests    []*destination
 	errLines []string // configuration and context problems, one result line each
-	exit     int
+	exit     checkmk.ExitCode
 }
 
-func (r *notifyRun) fail(code int, format string, args ...any) {
+func (r *notifyRun) fail(code checkmk.ExitCode, format string, args ...any) {
 	line := fmt.Sprintf(format, args...)
 	r.errLines = append(r.errLines, line)
-	r.exit = max(r.exit, code)
+	r.exit = r.exit.Combine(code)
 }
 
 // runNotify handles a notification from the environment, or a bulk from standard input.
-func runNotify(o options, env *environment, log *logger) int {
+func runNotify(parent context.Context, o options, env *environment, log *logger) checkmk.ExitCode {
 	start := time.Now()
 	r := &notifyRun{env: env, log: log, opts: o}
 	notes := r.readNotifications()
 
 	// Settings of the run come from the first notification whose parameters are usable.
-	setup, cancelSetup := context.WithTimeout(context.Background(), o.budget)
+	setup, cancelSetup := context.WithTimeout(parent, o.budget)
 	defer cancelSetup()
 	var settings *config
 	type pending struct {
@@ -74,7 +78,7 @@ func runNotify(o options, env *environment, log *logger) int {
 	for _, n := range notes {
 		cfg, err := configure(setup, n, env)
 		if err != nil {
-			r.fail(exitPermanent, "not sent (%s: configuration error: %v)", label(n), err)
+			r.fail(checkmk.ExitPermanent, "not sent (%s: configuration error: %v)", label(n), err)
 			continue
 		}
 		if settings == nil {
@@ -92,28 +96,27 @@ func runNotify(o options, env *environment, log *logger) int {
 	if settings.budget > 0 {
 		budget = settings.budget
 	}
-	ctx, cancel := context.WithDeadline(context.Background(), start.Add(budget))
+	ctx, cancel := context.WithDeadline(parent, start.Add(budget))
 	defer cancel()
 
-	now := time.Now
 	for _, w := range work {
 		for _, t := range w.cfg.targets {
-			req, skip := buildRequest(w.n, t, now)
-			d := r.destination(t)
+			req, err := buildRequest(w.n, t, time.Now)
 			it := &item{req: req, label: label(w.n)}
-			var err error
-			if skip {
-				it.done, it.state = true, ignored
-				it.detail = fmt.Sprintf("%s is not sent to iLert; only PROBLEM, ACKNOWLEDGEMENT and RECOVERY are", w.n.Type)
-			} else if it.payload, err = req.Encode(); err != nil {
-				it.done, it.state, it.detail = true, rejected, "cannot encode the request"
+			switch {
+			case errors.Is(err, checkmk.ErrSkip):
+				it.skipped = fmt.Sprintf("%s is not sent to iLert; only PROBLEM, ACKNOWLEDGEMENT and RECOVERY are", w.n.Type)
+			case err != nil:
+				it.encodeErr = err
+			default:
+				it.payload, it.encodeErr = req.Encode()
 			}
-			d.items = append(d.items, it)
+			r.destination(t).add(it)
 		}
 	}
 
 	if o.dryRun {
-		r.printDryRun()
+		r.printDryRun(ctx, newSender(timeout, queuedRetry))
 		return r.finish()
 	}
 
@@ -125,31 +128,42 @@ func runNotify(o options, env *environment, log *logger) int {
 			log.warnf("queue unavailable, sending without it: %v", err)
 		}
 	}
-	retry := directRetry
-	if q != nil {
-		retry = queuedRetry
+	if q == nil {
+		s := newSender(timeout, directRetry)
+		why := "not queued (spool=off)"
+		if settings.spool {
+			why = "the queue is unusable"
+		}
+		for _, d := range r.dests {
+			d.sendDirect(ctx, s, why)
+		}
+		return r.finish()
 	}
-	s := newSender(timeout, retry)
-	if q != nil {
-		for _, d := range r.dests {
-			r.enqueue(q, d)
-		}
-		for _, d := range r.dests {
-			r.flushOwn(ctx, q, s, d)
-		}
-	} else {
-		for _, d := range r.dests {
-			r.deliverDirect(ctx, s, d, settings.spool)
-		}
+	s := newSender(timeout, queuedRetry)
+	for _, d := range r.dests {
+		r.enqueue(q, d)
 	}
-	if q != nil {
-		own := map[string]bool{}
-		for _, d := range r.dests {
-			own[d.name] = true
-		}
-		flushOthers(ctx, q, s, log, own)
+	own := map[string]bool{}
+	for _, d := range r.dests {
+		r.flushOwn(ctx, q, s, d)
+		own[d.name] = true
 	}
+	flushOthers(ctx, q, s, log, own)
 	return r.finish()
+}
+
+// add appends it to the destination's requests.
+func (d *destination) add(it *item) { d.items = append(d.items, it) }
+
+// toSend are the destination's requests that go out: not skipped, encoded, not a dry run.
+func (d *destination) toSend() []*item {
+	var out []*item
+	for _, it := range d.items {
+		if it.skipped == "" && it.encodeErr == nil && !it.dryRun {
+			out = append(out, it)
+		}
+	}
+	return out
 }
 
 func openQueue(dir string, maxAge time.Duration) (*spool.Queue, error) {
@@ -166,7 +180,7 @@ func (r *notifyRun) readNotifications() []*checkmk.Notification {
 	if !r.opts.bulk {
 		n, err := checkmk.FromEnviron(r.env.environ)
 		if err != nil {
-			r.fail(exitPermanent, "not sent (%v)", err)
+			r.fail(checkmk.ExitPermanent, "not sent (%v)", err)
 			return nil
 		}
 		return []*checkmk.Notification{n}
@@ -177,9 +191,9 @@ func (r *notifyRun) readNotifications() []*checkmk.Notification {
 		var bce *checkmk.BulkContextError
 		switch {
 		case errors.As(err, &bce):
-			r.fail(exitPermanent, "not sent (bulk notification %d: %v)", bce.Index, bce.Err)
+			r.fail(checkmk.ExitPermanent, "not sent (bulk notification %d: %v)", bce.Index, bce.Err)
 		case err != nil && !errors.Is(err, io.EOF):
-			r.fail(exitPermanent, "not sent (reading the bulk failed: %v)", err)
+			r.fail(checkmk.ExitPermanent, "not sent (reading the bulk failed: %v)", err)
 		case n != nil:
 			notes = append(notes, n)
 		}
@@ -188,7 +202,7 @@ func (r *notifyRun) readNotifications() []*checkmk.Notification {
 		r.log.warnf("bulk: skipped %s", l)
 	}
 	if len(notes) == 0 && len(r.errLines) == 0 {
-		r.fail(exitPermanent, "not sent (the bulk on standard input holds no notification)")
+		r.fail(checkmk.ExitPermanent, "not sent (the bulk on standard input holds no notification)")
 	}
 	return notes
 }
@@ -201,10 +215,7 @@ func (r *notifyRun) destination(t target) *destination {
 			return d
 		}
 	}
-	d := &destination{name: name, t: t, display: "AlertOps"}
-	if t.isILert() {
-		d.display = "iLert"
-	}
+	d := &destination{name: name, t: t, display: t.displayBase()}
 	for _, o := range r.dests {
 		if o.display == d.display || o.display == d.display+" "+o.name {
 			o.display = o.t.displayBase() + " " + o.name
@@ -232,10 +243,7 @@ const enqueueTimeout = 10 * time.Second
 func (r *notifyRun) enqueue(q *spool.Queue, d *destination) {
 	ctx, cancel := context.WithTimeout(context.Background(), enqueueTimeout)
 	defer cancel()
-	for _, it := range d.items {
-		if it.done {
-			continue
-		}
+	for _, it := range d.toSend() {
 		id, err := q.Enqueue(ctx, d.name, it.payload)
 		if err != nil {
 			d.enqueueErr = err
@@ -247,8 +255,9 @@ func (r *notifyRun) enqueue(q *spool.Queue, d *destination) {
 }
 
 // flushOwn flushes a destination after its requests were queued, so that no request
-// overtakes an older one queued by an earlier run, and records what became of this run's
-// requests.
+// overtakes an older one queued by an earlier run, and records what the flush did.
+// Requests that could not be queued are then sent directly, unless the destination is
+// stopped (they would overtake the queued ones).
 func (r *notifyRun) flushOwn(ctx context.Context, q *spool.Queue, s *delivery.Sender, d *destination) {
 	own := map[spool.ID]*item{}
 	for _, it := range d.items {
@@ -256,124 +265,70 @@ func (r *notifyRun) flushOwn(ctx context.Context, q *spool.Queue, s *delivery.Se
 			own[it.id] = it
 		}
 	}
-	var (
-		res spool.FlushResult
-		err error
-	)
 	if ctx.Err() == nil {
-		res, err = q.Flush(ctx, d.name, deliverFunc(s, r.log, d.display, own))
+		res, err := q.Flush(ctx, d.name, deliverFunc(s, r.log, d.display, own))
 		if err != nil && ctx.Err() == nil {
 			r.log.warnf("%s: queue: %v", d.display, err)
 		}
-		d.waiting = res.Remaining
+		d.flushed, d.flushErr, d.waiting = &res, err, res.Remaining
 	} else {
 		d.waiting, _ = q.Len(d.name)
 	}
-	why := ""
-	switch {
-	case ctx.Err() != nil:
-		why = "time budget of the run used up"
-	case res.Status == spool.StatusHeld:
-		why = "rate limited, held until " + res.HeldUntil.Local().Format("15:04:05")
-	case res.Status == spool.StatusStopped && res.Err != nil:
-		why = res.Err.Error()
-	case err != nil:
-		why = "queue error"
-	}
-	if !res.HeldUntil.IsZero() && res.Status != spool.StatusHeld {
-		why += ", held until " + res.HeldUntil.Local().Format("15:04:05")
-	}
-	for _, it := range d.items {
-		if it.done || it.id == "" {
-			continue
-		}
-		it.done = true
-		if res.Status == spool.StatusBusy {
-			it.state, it.detail = busy, "another run is delivering"
-			continue
-		}
-		it.state, it.detail = queued, why
-		if it.res.outcome == failed && it.res.reason != "" {
-			// This run tried it: say what the destination answered.
-			it.detail = it.res.reason
-			if ctx.Err() != nil {
-				it.detail += "; time budget of the run used up"
-			} else if !res.HeldUntil.IsZero() {
-				it.detail += ", held until " + res.HeldUntil.Local().Format("15:04:05")
-			}
-		}
-	}
-	// Requests that could not be queued: send them directly, unless the destination is
-	// stopped (they would overtake the queued ones).
-	for _, it := range d.items {
-		if it.done {
-			continue
-		}
-		if res.Status != spool.StatusDone || ctx.Err() != nil {
-			it.done, it.state, it.detail = true, failed, fmt.Sprintf("could not be queued (%v), and the destination is not reachable now", d.enqueueErr)
-			continue
-		}
-		it.res = send(ctx, s, it.req)
-		it.done, it.state, it.detail = true, it.res.outcome, it.res.reason
-		if it.state == failed {
-			it.detail += "; could not be queued"
+	d.outOfTime = ctx.Err() != nil
+	stopped := d.flushed == nil || d.flushed.Status != spool.StatusDone || d.outOfTime
+	for _, it := range d.toSend() {
+		switch {
+		case it.id != "":
+		case stopped:
+			it.notTried = fmt.Sprintf("could not be queued (%v), and the destination is not reachable now", d.enqueueErr)
+		default:
+			a := send(ctx, s, it.req)
+			it.tried, it.noQueue = &a, "could not be queued"
 		}
 	}
 }
 
-// deliverDirect sends without the queue (spool=off, or the queue is unusable).
-func (r *notifyRun) deliverDirect(ctx context.Context, s *delivery.Sender, d *destination, spoolWanted bool) {
-	var stop string
-	for _, it := range d.items {
-		if it.done {
-			continue
-		}
+// sendDirect sends without the queue (spool=off, or the queue is unusable). After a 429
+// nothing more goes to the destination in this run.
+func (d *destination) sendDirect(ctx context.Context, s *delivery.Sender, why string) {
+	stop := ""
+	for _, it := range d.toSend() {
 		if stop != "" {
-			it.done, it.state, it.detail = true, failed, stop
+			it.notTried = stop
 			continue
 		}
-		it.res = send(ctx, s, it.req)
-		it.done, it.state, it.detail = true, it.res.outcome, it.res.reason
-		if it.state == failed {
-			if spoolWanted {
-				it.detail += "; the queue is unusable"
-			} else {
-				it.detail += "; not queued (spool=off)"
-			}
-			if it.res.rateLimited {
-				stop = "not sent after a 429 in this run"
-			}
+		a := send(ctx, s, it.req)
+		it.tried, it.noQueue = &a, why
+		if a.rateLimited {
+			stop = "not sent after a 429 in this run"
 		}
 	}
 }
 
-// deliverFunc delivers queued requests for Flush; it records the results of this run's
-// own requests and logs those of older ones.
+// deliverFunc delivers queued requests for Flush; it records the attempts at this run's
+// own requests and logs those at older ones. The queue acts on the error it returns.
 func deliverFunc(s *delivery.Sender, log *logger, display string, own map[spool.ID]*item) spool.DeliverFunc {
-	return func(ctx context.Context, it spool.Item) spool.Outcome {
+	return func(ctx context.Context, it spool.Item) error {
 		req, err := delivery.Decode(it.Payload)
 		if err != nil {
 			log.warnf("%s: queued request %s is unusable (%v); moved to failed/", display, it.ID, err)
-			return spool.Permanent(err)
+			return err
 		}
-		res := send(ctx, s, req)
+		a := send(ctx, s, req)
 		if mine := own[it.ID]; mine != nil {
-			mine.res = res
-			if res.outcome != failed {
-				mine.done, mine.state, mine.detail = true, res.outcome, res.reason
-			}
+			mine.tried = &a
 		} else {
 			age := time.Since(it.Enqueued).Round(time.Second)
-			switch res.outcome {
-			case sent, benign:
-				log.printf("%s: delivered queued %s (%s, queued %s ago)", display, req.Ref, res.reason, age)
-			case rejected:
-				log.warnf("%s: rejected queued %s (%s); moved to failed/", display, req.Ref, res.reason)
+			switch a.state {
+			case delivery.StateSent, delivery.StateNothingToDo:
+				log.printf("%s: delivered queued %s (%s, queued %s ago)", display, req.Ref, a.reason, age)
+			case delivery.StateRejected:
+				log.warnf("%s: rejected queued %s (%s); moved to failed/", display, req.Ref, a.reason)
 			default:
-				log.warnf("%s: queued %s still not delivered (%s)", display, req.Ref, res.reason)
+				log.warnf("%s: queued %s still not delivered (%s)", display, req.Ref, a.reason)
 			}
 		}
-		return res.spoolOutcome(req.Ref)
+		return a.queueError(req.Ref)
 	}
 }
 
@@ -403,167 +358,29 @@ func flushOthers(ctx context.Context, q *spool.Queue, s *delivery.Sender, log *l
 	}
 }
 
-func displayForSpoolName(name string) string {
-	switch {
-	case len(name) > 6 && name[:6] == "ilert-":
-		return "iLert " + name
-	case len(name) > 9 && name[:9] == "alertops-":
-		return "AlertOps " + name
-	}
-	return name
-}
-
-func flushWhy(res spool.FlushResult) string {
-	switch res.Status {
-	case spool.StatusHeld:
-		return "rate limited, held until " + res.HeldUntil.Local().Format("15:04:05")
-	case spool.StatusStopped:
-		if res.Err != nil {
-			return res.Err.Error()
-		}
-		return "time budget used up"
-	case spool.StatusBusy:
-		return "another run is delivering"
-	}
-	return "done"
-}
-
 // printDryRun prints the requests the run would send, secrets redacted.
-func (r *notifyRun) printDryRun() {
+func (r *notifyRun) printDryRun(ctx context.Context, s *delivery.Sender) {
 	for _, d := range r.dests {
-		for _, it := range d.items {
-			if it.done {
-				continue
-			}
-			printRequest(r.log, d.display, it.req)
-			it.done, it.state = true, dryRun
+		for _, it := range d.toSend() {
+			printRequest(ctx, s, r.log, d.display, it.req)
+			it.dryRun = true
 		}
 	}
 }
 
 // finish prints the result lines, one per destination, and returns the exit code.
-func (r *notifyRun) finish() int {
+func (r *notifyRun) finish() checkmk.ExitCode {
 	for _, l := range r.errLines {
 		r.log.warnf("checkmk-notify: %s", l)
 	}
 	for _, d := range r.dests {
 		line, code := d.summary()
-		r.exit = max(r.exit, code)
-		if code != exitOK {
+		r.exit = r.exit.Combine(code)
+		if code != checkmk.ExitSent {
 			r.log.warnf("%s", line)
 		} else {
 			r.log.printf("%s", line)
 		}
 	}
 	return r.exit
-}
-
-// summary is the destination's result line and exit code.
-func (d *destination) summary() (string, int) {
-	code := exitOK
-	counts := map[outcome]int{}
-	var worst *item
-	for _, it := range d.items {
-		counts[it.state]++
-		code = max(code, it.state.exitCode())
-		if worst == nil || severity(it.state) > severity(worst.state) {
-			worst = it
-		}
-	}
-	if len(d.items) == 1 {
-		return d.display + ": " + describeItem(d, worst), code
-	}
-	var parts []string
-	for _, o := range []outcome{sent, benign, ignored, queued, busy, rejected, failed, dryRun} {
-		if counts[o] > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", counts[o], o.word()))
-		}
-	}
-	line := fmt.Sprintf("%s: %d notifications: %s", d.display, len(d.items), joinComma(parts))
-	if worst.state != sent && worst.state != dryRun {
-		line += "; " + describeItem(d, worst)
-	}
-	return line, code
-}
-
-// severity orders outcomes for choosing which one a summary explains.
-func severity(o outcome) int {
-	return slices.Index([]outcome{dryRun, sent, benign, ignored, busy, queued, failed, rejected}, o)
-}
-
-func (o outcome) word() string {
-	return [...]string{"sent", "nothing to do", "ignored", "queued", "queued", "rejected", "failed", "not sent (dry run)"}[o]
-}
-
-// describeItem is the part of a result line after "<destination>: ".
-func describeItem(d *destination, it *item) string {
-	switch it.state {
-	case sent:
-		return fmt.Sprintf("sent (%s, %s)", it.detail, it.label)
-	case benign:
-		return fmt.Sprintf("nothing to do (%s, %s)", it.detail, it.label)
-	case ignored:
-		return fmt.Sprintf("ignored (%s)", it.detail)
-	case busy:
-		return "queued (another run is delivering)"
-	case queued:
-		return fmt.Sprintf("queued (%s; %d waiting, retried on the next run or by flush)", it.detail, d.waiting)
-	case rejected:
-		if it.id != "" {
-			return fmt.Sprintf("rejected (%s) — moved to failed/", it.detail)
-		}
-		return fmt.Sprintf("rejected (%s)", it.detail)
-	case failed:
-		return fmt.Sprintf("not sent (%s)", it.detail)
-	case dryRun:
-		return "dry run, nothing sent"
-	}
-	return "unknown outcome"
-}
-
-func joinComma(parts []string) string {
-	out := ""
-	for i, p := range parts {
-		if i > 0 {
-			out += ", "
-		}
-		out += p
-	}
-	return out
-}
-
-// printRequest shows a request as it would be sent, with its secrets redacted.
-func printRequest(log *logger, display string, req delivery.Request) {
-	red := redact.New(req.Secrets()...)
-	base := ilert.DefaultBaseURL
-	if req.Transport != nil && req.Transport.ILertURL != "" {
-		base = req.Transport.ILertURL
-	}
-	var (
-		u    string
-		body any
-	)
-	switch req.Sink {
-	case delivery.SinkILertCheckmk:
-		u, body = base+"/api/v1/events/checkmk-ext/"+req.Checkmk.IntegrationKey, req.Checkmk.Context
-	case delivery.SinkILert:
-		u, body = base+"/api/events", req.ILert
-	case delivery.SinkILertNagios:
-		log.printf("%s: would send %s (POST %s)", display, req.Ref, red.RawURL(base+"/api/v1/events/nagios"))
-		log.raw("    " + red.String(string(ilert.NagiosXML(req.Nagios.IntegrationKey, req.Nagios.Variables))) + "\n")
-		return
-	case delivery.SinkAlertOps:
-		u, body = req.AlertOpsURL, req.AlertOps
-	}
-	shown := red.RawURL(u)
-	if req.Sink == delivery.SinkAlertOps {
-		shown = alertops.RedactWebhookURL(u)
-	}
-	log.printf("%s: would send %s (POST %s)", display, req.Ref, shown)
-	b, err := jsonMarshal(body)
-	if err != nil {
-		log.raw("    (the body does not encode as JSON)\n")
-		return
-	}
-	log.raw(red.String(indentJSON(b)) + "\n")
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"github.com/alertbridge/alertbridge/checkmk"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -20,7 +21,7 @@ func TestFixtures(t *testing.T) {
 			t.Parallel()
 			h := newHarness(t)
 			r := runBinary(t, h.env(t, fixture), "")
-			if r.code != exitOK {
+			if r.code != int(checkmk.ExitSent) {
 				t.Fatalf("exit code %d, want 0; output:\n%s", r.code, r.out)
 			}
 			testutil.GoldenText(t, filepath.Join("testdata", "golden", name+".golden.txt"), []byte(r.out))
@@ -71,7 +72,7 @@ func TestBulk(t *testing.T) {
 	h := newHarness(t)
 	stdin := readFixture(t, "bulk.txt")
 	r := runBinary(t, h.baseEnv(), stdin, "--bulk")
-	if r.code != exitOK {
+	if r.code != int(checkmk.ExitSent) {
 		t.Fatalf("exit code %d, want 0; output:\n%s", r.code, r.out)
 	}
 	testutil.GoldenText(t, filepath.Join("testdata", "golden", "bulk.golden.txt"), []byte(r.out))
@@ -98,7 +99,7 @@ func TestBulk(t *testing.T) {
 			t.Errorf("bulk mode read a notification from the environment")
 		}
 	}
-	if r.code != exitOK || len(h2.ilert.CheckmkEvents()) != 3 {
+	if r.code != int(checkmk.ExitSent) || len(h2.ilert.CheckmkEvents()) != 3 {
 		t.Errorf("bulk with NOTIFY_* in the environment: exit %d, %d events; want 0, 3", r.code, len(h2.ilert.CheckmkEvents()))
 	}
 }
@@ -113,7 +114,7 @@ func TestMissingVariable(t *testing.T) {
 			h := newHarness(t)
 			env := withoutEnv(h.env(t, "service-crit-problem.env"), "NOTIFY_"+v)
 			r := runBinary(t, env, "")
-			if r.code != exitPermanent {
+			if r.code != int(checkmk.ExitPermanent) {
 				t.Errorf("exit code %d, want 2", r.code)
 			}
 			if last := r.lastLines(1)[0]; !strings.Contains(last, v) {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/alertbridge/alertbridge/checkmk"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -64,7 +65,7 @@ func TestRuleForms(t *testing.T) {
 				extra = append(extra, "NOTIFY_PARAMETER_PROXY_URL="+h.ilert.URL(), envILertURL+"=http://api.ilert.invalid")
 			}
 			r := runBinary(t, h.ruleEnv(t, tt.params, extra...), "")
-			if r.code != exitOK {
+			if r.code != int(checkmk.ExitSent) {
 				t.Fatalf("exit code %d, want 0; output:\n%s", r.code, r.out)
 			}
 			events := h.ilert.CheckmkEvents()
@@ -121,16 +122,16 @@ func TestConfiguration(t *testing.T) {
 		{name: "two iLert keys", params: []string{"ilert=" + fixtureILertKey, "ilert=il1second0000000000000000000"},
 			wantILert: 2, wantOut: []string{"iLert ilert-", "sent (202"}},
 		{name: "unknown parameter", params: []string{"ilert=" + fixtureILertKey, "colour=deep-blue-secret"},
-			wantCode: exitPermanent, wantOut: []string{`unknown script parameter "colour"`}, notOut: []string{"deep-blue-secret"}},
+			wantCode: int(checkmk.ExitPermanent), wantOut: []string{`unknown script parameter "colour"`}, notOut: []string{"deep-blue-secret"}},
 		{name: "bare parameter after the first", params: []string{"ilert=" + fixtureILertKey, "lonely-secret-value"},
-			wantCode: exitPermanent, wantOut: []string{"script parameter 2 is not of the form name=value"}, notOut: []string{"lonely-secret-value"}},
+			wantCode: int(checkmk.ExitPermanent), wantOut: []string{"script parameter 2 is not of the form name=value"}, notOut: []string{"lonely-secret-value"}},
 		{name: "bad mode", params: []string{"ilert=" + fixtureILertKey, "ilert_mode=xml"},
-			wantCode: exitPermanent, wantOut: []string{"ilert_mode"}},
+			wantCode: int(checkmk.ExitPermanent), wantOut: []string{"ilert_mode"}},
 		{name: "no destination", params: []string{},
-			wantCode: exitPermanent, wantOut: []string{"no destination configured", "PARAMETER_ILERT_API_KEY", "alertops=<webhook URL>"}},
+			wantCode: int(checkmk.ExitPermanent), wantOut: []string{"no destination configured", "PARAMETER_ILERT_API_KEY", "alertops=<webhook URL>"}},
 		{name: "password store entry missing", params: []string{},
 			extra:    []string{"NOTIFY_PARAMETER_ILERT_API_KEY=store\tnot_there", "NOTIFY_PARAMETER_ILERT_API_KEY_1=store", "NOTIFY_PARAMETER_ILERT_API_KEY_2=not_there"},
-			wantCode: exitPermanent, wantOut: []string{"not_there"}},
+			wantCode: int(checkmk.ExitPermanent), wantOut: []string{"not_there"}},
 		{name: "spool off still sends", params: []string{"ilert=" + fixtureILertKey, "spool=off"},
 			wantILert: 1, wantOut: []string{"iLert: sent (202"}},
 	}

@@ -16,53 +16,29 @@ import (
 	"time"
 
 	"github.com/alertbridge/alertbridge/alertops"
+	"github.com/alertbridge/alertbridge/examples/internal/delivery"
 	"github.com/alertbridge/alertbridge/ilert"
-	"github.com/alertbridge/alertbridge/internal/delivery"
+	"github.com/alertbridge/alertbridge/internal/httpx"
 	"github.com/alertbridge/alertbridge/internal/redact"
-	"github.com/alertbridge/alertbridge/internal/spool"
 )
 
-// outcome is what became of one request.
-type outcome int
-
-const (
-	sent     outcome = iota // delivered
-	benign                  // nothing to do (an alert that is no longer open)
-	ignored                 // not sent: the destination does not take this type
-	queued                  // waits in the queue for a later run or flush
-	busy                    // queued; another run holds the destination and delivers it
-	rejected                // refused for good; moved to failed/
-	failed                  // temporary failure that could not be queued
-	dryRun                  // printed, not sent
-)
-
-// exitCode is the exit code an outcome calls for.
-func (o outcome) exitCode() int {
-	switch o {
-	case rejected:
-		return exitPermanent
-	case failed:
-		return exitTemporary
-	}
-	return exitOK
-}
-
-// result is the outcome of one delivery attempt (all of its retries), as the result
-// lines show it.
-type result struct {
-	outcome     outcome // sent, benign, rejected or failed
-	reason      string  // short, without secrets
+// attempt is what one send of a request (all of its retries) came to, as the result lines
+// show it.
+type attempt struct {
+	state       delivery.State // sent, nothing to do, queued (a temporary failure) or rejected
+	reason      string         // short, without secrets; the status code when sent
+	err         error          // the sink's error, nil when sent
 	rateLimited bool
-	attempt     delivery.Result // the verdict, status and error behind it
 }
 
-// spoolOutcome tells the queue what to do with the request; the reason of a rejected one
-// names the notification.
-func (r result) spoolOutcome(lbl string) spool.Outcome {
-	if r.outcome == rejected {
-		return r.attempt.OutcomeWithReason(fmt.Sprintf("%s (%s)", r.reason, lbl))
+// queueError is what the deliver function returns to the queue: the sink's error, which
+// the queue acts on, with the attempt's reason as its text; a rejected request's reason
+// also names the notification.
+func (a attempt) queueError(lbl string) error {
+	if a.state == delivery.StateRejected {
+		return delivery.WithReason(a.err, fmt.Sprintf("%s (%s)", a.reason, lbl))
 	}
-	return r.attempt.OutcomeWithReason(r.reason)
+	return delivery.WithReason(a.err, a.reason)
 }
 
 // Retry policies: with the queue, one quick retry (the queue retries later); without it,
@@ -168,33 +144,39 @@ func (c *clientCache) AlertOps(t *delivery.Transport) (*alertops.Client, error) 
 }
 
 // send delivers one request and describes what happened.
-func send(ctx context.Context, s *delivery.Sender, r delivery.Request) result {
-	a := s.Attempt(ctx, r)
-	res := result{attempt: a}
-	switch a.Verdict {
-	case delivery.VerdictDelivered:
-		res.outcome, res.reason = sent, fmt.Sprint(a.StatusCode)
-		return res
-	case delivery.VerdictBenign:
-		res.outcome = benign
-	case delivery.VerdictRejected:
-		res.outcome = rejected
-	default:
-		res.outcome, res.rateLimited = failed, a.Verdict == delivery.VerdictRateLimited
+func send(ctx context.Context, s *delivery.Sender, r delivery.Request) attempt {
+	status, err := s.Send(ctx, r)
+	a := attempt{state: delivery.StateOf(err), err: err, rateLimited: httpx.IsRateLimited(err)}
+	if err == nil {
+		a.reason = fmt.Sprint(status)
+		return a
 	}
-	res.reason = reason(a, r, res.outcome)
-	return res
+	a.reason = reason(err, r, a.state)
+	return a
+}
+
+// answerOf returns what the sink answered, as far as the error tells: the status (0 for
+// none), iLert's error code and correlation id.
+func answerOf(err error) (status int, code, correlationID string) {
+	if ie, ok := errors.AsType[*ilert.APIError](err); ok {
+		return ie.StatusCode, ie.Code, ie.CorrelationID
+	}
+	if ae, ok := errors.AsType[*alertops.APIError](err); ok {
+		return ae.StatusCode, "", ""
+	}
+	return 0, "", ""
 }
 
 // reason is a short text that names the cause of a failure and, where it helps, the
 // likely fix.
-func reason(a delivery.Result, r delivery.Request, o outcome) string {
-	if a.StatusCode == 0 {
-		return transportReason(a.Err, redact.New(r.Secrets()...))
+func reason(err error, r delivery.Request, s delivery.State) string {
+	status, code, correlationID := answerOf(err)
+	if status == 0 {
+		return transportReason(err, redact.New(r.Secrets()...))
 	}
-	text := statusText(a.StatusCode)
+	text := statusText(status)
 	if r.Sink == delivery.SinkAlertOps {
-		switch a.StatusCode {
+		switch status {
 		case 401, 403:
 			text += ": invalid webhook URL or disabled integration?"
 		case 404:
@@ -202,23 +184,23 @@ func reason(a delivery.Result, r delivery.Request, o outcome) string {
 		}
 		return text
 	}
-	if a.Code != "" {
-		text += ": " + a.Code
+	if code != "" {
+		text += ": " + code
 	}
 	switch {
-	case o == benign:
+	case s == delivery.StateNothingToDo:
 		text += ": no open alert, nothing to do"
-	case r.Sink == delivery.SinkILertNagios && (a.StatusCode == 401 || a.StatusCode == 403 || a.StatusCode == 404):
+	case r.Sink == delivery.SinkILertNagios && (status == 401 || status == 403 || status == 404):
 		text += ": invalid API key or not a Nagios alert source?"
-	case a.StatusCode == 401 || a.StatusCode == 403:
+	case status == 401 || status == 403:
 		text += ": invalid API key?"
-	case a.StatusCode == 404:
+	case status == 404:
 		text += ": unknown API key or wrong alert source type?"
-	case a.StatusCode == 429:
+	case status == 429:
 		text += ": rate limit of the integration key"
 	}
-	if a.CorrelationID != "" && o == rejected {
-		text += ", correlation-id " + a.CorrelationID
+	if correlationID != "" && s == delivery.StateRejected {
+		text += ", correlation-id " + correlationID
 	}
 	return text
 }

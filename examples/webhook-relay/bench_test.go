@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alertbridge/alertbridge/examples/internal/delivery"
 	"github.com/alertbridge/alertbridge/healthchecks"
-	"github.com/alertbridge/alertbridge/internal/delivery"
 	"github.com/alertbridge/alertbridge/level"
 )
 
@@ -79,7 +79,10 @@ func BenchmarkMapAndEncode(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			e := healthchecks.ToILert(n)
+			e, err := healthchecks.ToILert(n)
+			if err != nil {
+				b.Fatal(err)
+			}
 			e.IntegrationKey = testILertKey
 			if _, err := delivery.ILert(e).WithRef("0123456789abcdef").Encode(); err != nil {
 				b.Fatal(err)

@@ -8,7 +8,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/alertbridge/alertbridge/internal/delivery"
+	"github.com/alertbridge/alertbridge/examples/internal/delivery"
 	"github.com/alertbridge/alertbridge/internal/redact"
 	"github.com/alertbridge/alertbridge/internal/spool"
 )
@@ -43,16 +43,16 @@ type destination struct {
 
 // result is what a waiting webhook learns about its request.
 type result struct {
-	verdict delivery.Verdict // "" when the request is still queued
-	reason  string           // why it is still queued, or why it was rejected
+	state  delivery.State // sent, nothing to do or rejected; "" while still queued
+	reason string         // why it is still queued, or why it was rejected
 }
 
-// String is the word the request log shows: the verdict, or "queued".
+// String is the word the request log shows, the notifier's word for the same state.
 func (r result) String() string {
-	if r.verdict == "" {
-		return "queued"
+	if r.state == "" {
+		return string(delivery.StateQueued)
 	}
-	return string(r.verdict)
+	return string(r.state)
 }
 
 // destState is what /healthz reports about a destination.
@@ -107,10 +107,10 @@ func (d *destination) wake() {
 func (d *destination) settle(ref string, r result) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	switch r.verdict {
-	case delivery.VerdictDelivered, delivery.VerdictBenign:
+	switch r.state {
+	case delivery.StateSent, delivery.StateNothingToDo:
 		d.state.delivered++
-	case delivery.VerdictRejected:
+	case delivery.StateRejected:
 		d.state.rejected++
 	}
 	if ch, ok := d.waiters[ref]; ok && ref != "" {
@@ -128,31 +128,30 @@ func (d *destination) releaseAll(reason string) {
 	}
 }
 
-// deliver is the spool.DeliverFunc: decode, send, judge, tell the waiter, log.
-func (d *destination) deliver(ctx context.Context, it spool.Item) spool.Outcome {
+// deliver is the spool.DeliverFunc: decode, send, tell the waiter, log. The queue acts on
+// the error it returns, shown redacted.
+func (d *destination) deliver(ctx context.Context, it spool.Item) error {
 	req, err := delivery.Decode(it.Payload)
-	v := delivery.VerdictRejected
 	if err == nil {
-		err = d.sender.Send(ctx, req)
-		v = delivery.Judge(err)
+		_, err = d.sender.Send(ctx, req)
 	}
-	r := result{verdict: v}
+	r := result{state: delivery.StateOf(err)}
 	if err != nil {
 		r.reason = d.red.String(err.Error())
 	}
-	switch v {
-	case delivery.VerdictRejected:
+	switch r.state {
+	case delivery.StateRejected:
 		d.log.Error("rejected, moved to failed/", "id", it.ID, "ref", req.Ref, "err", r.reason)
-	case delivery.VerdictBenign:
+	case delivery.StateNothingToDo:
 		d.log.Info("nothing to do at the destination", "id", it.ID, "ref", req.Ref, "err", r.reason)
-	case delivery.VerdictDelivered:
-		d.log.Debug("delivered", "id", it.ID, "ref", req.Ref)
+	case delivery.StateSent:
+		d.log.Debug("sent", "id", it.ID, "ref", req.Ref)
 	default:
 		// A failure stops the flush; run logs it once for the whole queue.
-		r.verdict = ""
+		r.state = ""
 	}
 	d.settle(req.Ref, r)
-	return v.Outcome(err)
+	return delivery.WithReason(err, r.reason)
 }
 
 // run delivers the destination until stop is closed, then makes a last attempt. Every

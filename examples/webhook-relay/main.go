@@ -13,18 +13,20 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/alertbridge/alertbridge/examples/internal/environ"
 	"github.com/alertbridge/alertbridge/internal/redact"
 )
 
 func main() {
-	os.Exit(run(context.Background(), os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
+	os.Exit(run(context.Background(), os.Args[1:], os.Environ(), os.Stdin, os.Stdout, os.Stderr))
 }
 
 // run is the program: parse the configuration, then serve until SIGINT or SIGTERM (or
 // run the demo). It returns the exit code: 0 after a clean shutdown, 1 when the relay
-// fails, 2 for a configuration error.
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-	cfg, err := parseConfig(args, getenv, stderr)
+// fails, 2 for a configuration error. vars is the process environment in the form of
+// os.Environ, as the Checkmk notifier's run takes it; the relay reads nothing from stdin.
+func run(ctx context.Context, args, vars []string, _ io.Reader, stdout, stderr io.Writer) int {
+	cfg, err := parseConfig(args, environ.Getenv(vars), stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	}

@@ -7,6 +7,15 @@ import (
 	"testing"
 )
 
+// environOf is m in the form of os.Environ.
+func environOf(m map[string]string) []string {
+	var env []string
+	for k, v := range m {
+		env = append(env, k+"="+v)
+	}
+	return env
+}
+
 func TestRunExitCodes(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -24,7 +33,7 @@ func TestRunExitCodes(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			var stdout, stderr bytes.Buffer
-			got := run(context.Background(), tt.args, envOf(tt.env), &stdout, &stderr)
+			got := run(context.Background(), tt.args, environOf(tt.env), nil, &stdout, &stderr)
 			if got != tt.want {
 				t.Errorf("exit code %d, want %d; stderr:\n%s", got, tt.want, stderr.String())
 			}
@@ -41,7 +50,7 @@ func TestRunFailsToListen(t *testing.T) {
 	env := map[string]string{"ALERTBRIDGE_ILERT_KEY": testILertKey, "ALERTBRIDGE_QUEUE_DIR": t.TempDir(),
 		"ALERTBRIDGE_LISTEN": "256.0.0.1:1", "ALERTBRIDGE_LEVEL_PATH": "off"}
 	var stdout, stderr bytes.Buffer
-	if got := run(context.Background(), nil, envOf(env), &stdout, &stderr); got != 1 {
+	if got := run(context.Background(), nil, environOf(env), nil, &stdout, &stderr); got != 1 {
 		t.Errorf("exit code %d, want 1; stderr:\n%s", got, stderr.String())
 	}
 }
@@ -50,7 +59,7 @@ func TestRunFailsToListen(t *testing.T) {
 func TestDemo(t *testing.T) {
 	t.Parallel()
 	var stdout, stderr bytes.Buffer
-	if got := run(context.Background(), []string{"-demo", "-log-level", "warn"}, envOf(nil), &stdout, &stderr); got != 0 {
+	if got := run(context.Background(), []string{"-demo", "-log-level", "warn"}, environOf(nil), nil, &stdout, &stderr); got != 0 {
 		t.Fatalf("exit code %d; stderr:\n%s", got, stderr.String())
 	}
 	out := stdout.String()

@@ -11,16 +11,16 @@ import (
 	"time"
 
 	"github.com/alertbridge/alertbridge/alertops"
+	"github.com/alertbridge/alertbridge/examples/internal/delivery"
 	"github.com/alertbridge/alertbridge/healthchecks"
 	"github.com/alertbridge/alertbridge/ilert"
-	"github.com/alertbridge/alertbridge/internal/delivery"
 	"github.com/alertbridge/alertbridge/internal/redact"
 	"github.com/alertbridge/alertbridge/internal/spool"
 	"github.com/alertbridge/alertbridge/level"
 )
 
 // The spool destinations of the relay. Requests are self-contained (see
-// internal/delivery), so a process sharing the queue directory may deliver them too.
+// examples/internal/delivery), so a process sharing the queue directory may deliver them too.
 const (
 	destILert    = "ilert"
 	destAlertOps = "alertops"
@@ -183,12 +183,19 @@ type outgoing struct {
 func (s *server) forwardHealthchecks(ctx context.Context, n *healthchecks.Notification) error {
 	var out []outgoing
 	if s.ilert != nil {
-		e := healthchecks.ToILert(n)
+		e, err := healthchecks.ToILert(n)
+		if err != nil {
+			return err // ErrSkip: the handler acknowledges it
+		}
 		e.IntegrationKey = s.cfg.ILertKey
 		out = append(out, outgoing{s.ilert, delivery.ILert(e)})
 	}
 	if s.alerts != nil {
-		out = append(out, outgoing{s.alerts, delivery.AlertOps(s.cfg.AlertOpsURL, healthchecks.ToAlertOps(n))})
+		a, err := healthchecks.ToAlertOps(n)
+		if err != nil {
+			return err
+		}
+		out = append(out, outgoing{s.alerts, delivery.AlertOps(s.cfg.AlertOpsURL, a)})
 	}
 	note(ctx, "source", "healthchecks", "check_status", string(n.Status), "alert_key", n.Check.Key())
 	return s.forward(ctx, out)

@@ -35,7 +35,12 @@ func want(t *testing.T, s sample) (e ilert.Event, a alertopstest.Received, ok bo
 		if err != nil {
 			t.Fatalf("%s: %v", s.name, err)
 		}
-		e, a.Alert = healthchecks.ToILert(n), healthchecks.ToAlertOps(n)
+		if e, err = healthchecks.ToILert(n); err != nil {
+			t.Fatalf("%s: %v", s.name, err)
+		}
+		if a.Alert, err = healthchecks.ToAlertOps(n); err != nil {
+			t.Fatalf("%s: %v", s.name, err)
+		}
 	case "level":
 		ev, err := level.Decode(s.body)
 		if err != nil {
@@ -105,8 +110,8 @@ func TestForwardsEverySample(t *testing.T) {
 			t.Errorf("AlertOps alert %s has no timestamp", a.Alert.EventKey)
 		}
 	}
-	if n := strings.Count(h.logs.String(), "ilert=delivered alertops=delivered"); n != len(wantILert) {
-		t.Errorf("%d request log lines say delivered to both, want %d:\n%s", n, len(wantILert), h.logs)
+	if n := strings.Count(h.logs.String(), "ilert=sent alertops=sent"); n != len(wantILert) {
+		t.Errorf("%d request log lines say sent to both, want %d:\n%s", n, len(wantILert), h.logs)
 	}
 	if !strings.Contains(h.logs.String(), `event=device_updated result="ignored (not an alert)"`) {
 		t.Errorf("the ignored Level event is not logged as such:\n%s", h.logs)

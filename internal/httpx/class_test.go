@@ -183,7 +183,7 @@ func TestClassifyError(t *testing.T) {
 
 	canceled, cancel := context.WithCancel(context.Background())
 	cancel()
-	expired, cancel2 := context.WithDeadline(context.Background(), time.Unix(0, 0))
+	expired, cancel2 := context.WithTimeout(context.Background(), -time.Second) // ended before it began
 	defer cancel2()
 
 	tests := []struct {

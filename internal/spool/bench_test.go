@@ -36,13 +36,13 @@ func BenchmarkFlush10000(b *testing.B) {
 	var peak uint64
 	var ms runtime.MemStats
 	count := 0
-	deliver := func(context.Context, Item) Outcome {
+	deliver := func(context.Context, Item) error {
 		count++
 		if count%1000 == 0 {
 			runtime.ReadMemStats(&ms)
 			peak = max(peak, ms.HeapAlloc)
 		}
-		return Delivered()
+		return nil
 	}
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {

@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -56,7 +57,7 @@ func runHelper(role string) int {
 		n, _ := strconv.Atoi(os.Getenv(helperNEnv))
 		name := os.Getenv(helperNameEnv)
 		client := &http.Client{Timeout: 10 * time.Second}
-		deliver := func(ctx context.Context, it Item) Outcome {
+		deliver := func(ctx context.Context, it Item) error {
 			return postTo(ctx, client, os.Getenv(helperURLEnv), it.Payload)
 		}
 		for i := range n {
@@ -73,7 +74,7 @@ func runHelper(role string) int {
 	case "die-after-delivery":
 		// The destination accepts the request, then the process is killed before it can
 		// delete it.
-		_, err := q.Flush(ctx, "d", func(ctx context.Context, it Item) Outcome {
+		_, err := q.Flush(ctx, "d", func(ctx context.Context, it Item) error {
 			postTo(ctx, http.DefaultClient, os.Getenv(helperURLEnv), it.Payload)
 			syscall.Kill(os.Getpid(), syscall.SIGKILL)
 			select {}
@@ -95,21 +96,21 @@ func runHelper(role string) int {
 	return 2
 }
 
-func postTo(ctx context.Context, client *http.Client, url string, payload []byte) Outcome {
+func postTo(ctx context.Context, client *http.Client, url string, payload []byte) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, strings.NewReader(string(payload)))
 	if err != nil {
-		return Permanent(err)
+		return rejected(err)
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return Temporary(err)
+		return err
 	}
 	io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusAccepted {
-		return Temporary(errors.New(resp.Status))
+		return errors.New(resp.Status)
 	}
-	return Delivered()
+	return nil
 }
 
 // counter is a destination on loopback that counts what it receives.
@@ -185,11 +186,11 @@ func TestConcurrentGoroutinesDeliverExactlyOnce(t *testing.T) {
 			t.Parallel()
 			dir := t.TempDir()
 			var dest counter
-			deliver := func(_ context.Context, it Item) Outcome {
+			deliver := func(_ context.Context, it Item) error {
 				dest.mu.Lock()
 				dest.received = append(dest.received, string(it.Payload))
 				dest.mu.Unlock()
-				return Delivered()
+				return nil
 			}
 			shq, err := Open(dir)
 			if err != nil {
@@ -293,7 +294,7 @@ func TestKilledAfterDeliveryRedeliversNotLoses(t *testing.T) {
 
 	// The kill released the lock; the next run delivers the first request again, then the
 	// second.
-	res := mustFlush(t, q, "d", func(ctx context.Context, it Item) Outcome {
+	res := mustFlush(t, q, "d", func(ctx context.Context, it Item) error {
 		return postTo(ctx, http.DefaultClient, srv.URL, it.Payload)
 	})
 	if res.Status != StatusDone || res.Delivered != 2 {
@@ -336,13 +337,24 @@ func TestKilledWhileEnqueuingLeavesNoPartialRequest(t *testing.T) {
 		t.Fatalf("helper reported only %d requests", acked)
 	}
 
-	c := newClock(time.Now().Add(2 * staleTempAge)) // so that its temporary file counts as stale
-	q, err := Open(dir, WithClock(c.Now))
+	// The killed helper's temporary file is a left-over once it is old on the real clock,
+	// which dates modification times: make it so.
+	q, err := Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
+	temps, err := filepath.Glob(filepath.Join(q.pendingPath("d"), tempPrefix+"*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-2 * staleTempAge)
+	for _, p := range temps {
+		if err := os.Chtimes(p, old, old); err != nil {
+			t.Fatal(err)
+		}
+	}
 	next := 0
-	res := mustFlush(t, q, "d", func(_ context.Context, it Item) Outcome {
+	res := mustFlush(t, q, "d", func(_ context.Context, it Item) error {
 		i, err := strconv.Atoi(strings.Fields(string(it.Payload))[0])
 		if err != nil || string(it.Payload) != strings.Repeat(strconv.Itoa(i)+" ", 2000) {
 			t.Errorf("request %s is damaged", it.ID)
@@ -351,7 +363,7 @@ func TestKilledWhileEnqueuingLeavesNoPartialRequest(t *testing.T) {
 			t.Errorf("request %d delivered, want %d", i, next)
 		}
 		next = i + 1
-		return Delivered()
+		return nil
 	})
 	if res.Failed != 0 || res.Status != StatusDone {
 		t.Errorf("flush after the kill: %+v, want no corrupt request", res)

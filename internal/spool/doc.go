@@ -11,23 +11,19 @@
 //
 // Open a queue in a directory that belongs to it (one per Checkmk site; the caller chooses
 // the path, the package never reads the environment), [Queue.Enqueue] a request, then
-// [Queue.Flush] the destination with a function that delivers one [Item] and says what
-// happened as an [Outcome]:
+// [Queue.Flush] the destination with a function that delivers one [Item] and returns the
+// sink's error:
 //
 //	q, err := spool.Open(dir)
 //	id, err := q.Enqueue(ctx, "ilert", body)
-//	res, err := q.Flush(ctx, "ilert", func(ctx context.Context, it spool.Item) spool.Outcome {
-//		switch err := send(ctx, it.Payload); {
-//		case err == nil, isBenign(err):
-//			return spool.Delivered()
-//		case isRateLimited(err):
-//			return spool.RateLimited(err, 0)
-//		case isRetryable(err):
-//			return spool.Temporary(err)
-//		default:
-//			return spool.Permanent(err)
-//		}
+//	res, err := q.Flush(ctx, "ilert", func(ctx context.Context, it spool.Item) error {
+//		return send(ctx, it.Payload)
 //	})
+//
+// Flush asks the error what happened, by the methods the ilert and alertops clients'
+// errors have ([DeliverFunc]): nil or Benign() deletes the request, RateLimited() holds the
+// destination for RetryAfter(), Permanent() moves the request to failed/ with the error's
+// text, and anything else keeps it queued and stops the destination.
 //
 // A long-running program that receives requests concurrently can queue what arrives
 // together with [Queue.EnqueueBatch]: one group commit, the same guarantees.

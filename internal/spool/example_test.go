@@ -6,8 +6,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/alertbridge/alertbridge/internal/spool"
 )
@@ -37,12 +39,12 @@ func Example() {
 	}
 
 	up := false
-	deliver := func(ctx context.Context, it spool.Item) spool.Outcome {
+	deliver := func(ctx context.Context, it spool.Item) error {
 		if !up {
-			return spool.Temporary(errors.New("connection refused"))
+			return errors.New("connection refused") // no methods: temporary
 		}
 		fmt.Printf("sent %s\n", it.Payload)
-		return spool.Delivered()
+		return nil
 	}
 
 	res, err := q.Flush(ctx, "ilert-main", deliver)
@@ -66,10 +68,23 @@ func Example() {
 	// done: 2 delivered, 0 queued
 }
 
-// A deliver function maps the sink's answer to an Outcome: a 429 holds the destination,
-// so that the next runs do not hammer it, and a rejection is kept in failed/ for the
-// administrator.
-func ExampleRateLimited() {
+// httpError is a sink's answer error. Like the ilert and alertops clients' errors, it says
+// by its methods what the answer means; the queue asks nothing else.
+type httpError struct{ status int }
+
+func (e *httpError) Error() string {
+	return fmt.Sprintf("%d %s", e.status, http.StatusText(e.status))
+}
+func (e *httpError) Retryable() bool           { return e.status == 429 || e.status >= 500 }
+func (e *httpError) Permanent() bool           { return !e.Retryable() }
+func (e *httpError) Benign() bool              { return false }
+func (e *httpError) RateLimited() bool         { return e.status == 429 }
+func (e *httpError) RetryAfter() time.Duration { return 0 }
+
+// A deliver function returns the sink's error, and the queue acts on what its methods say:
+// a 429 holds the destination, so that the next runs do not hammer it, and a rejection is
+// kept in failed/ for the administrator.
+func ExampleDeliverFunc() {
 	dir, err := os.MkdirTemp("", "spool-example")
 	if err != nil {
 		fmt.Println(err)
@@ -86,8 +101,8 @@ func ExampleRateLimited() {
 		fmt.Println(err)
 		return
 	}
-	res, err := q.Flush(ctx, "ilert-main", func(ctx context.Context, it spool.Item) spool.Outcome {
-		return spool.RateLimited(errors.New("429 Too Many Requests"), 0)
+	res, err := q.Flush(ctx, "ilert-main", func(ctx context.Context, it spool.Item) error {
+		return &httpError{status: http.StatusTooManyRequests}
 	})
 	if err != nil {
 		fmt.Println(err)
@@ -95,7 +110,7 @@ func ExampleRateLimited() {
 	}
 	fmt.Printf("%s: %v; held for at least %v\n", res.Status, res.Err, spool.MinHold)
 
-	res, err = q.Flush(ctx, "ilert-main", func(ctx context.Context, it spool.Item) spool.Outcome {
+	res, err = q.Flush(ctx, "ilert-main", func(ctx context.Context, it spool.Item) error {
 		panic("not called while held")
 	})
 	if err != nil {
@@ -126,8 +141,8 @@ func ExampleQueue_Failed() {
 		fmt.Println(err)
 		return
 	}
-	_, err = q.Flush(ctx, "alertops", func(ctx context.Context, it spool.Item) spool.Outcome {
-		return spool.Permanent(errors.New("404 Not Found: check the integration URL"))
+	_, err = q.Flush(ctx, "alertops", func(ctx context.Context, it spool.Item) error {
+		return fmt.Errorf("check the integration URL: %w", &httpError{status: http.StatusNotFound})
 	})
 	if err != nil {
 		fmt.Println(err)
@@ -142,5 +157,5 @@ func ExampleQueue_Failed() {
 		fmt.Printf("%s: %s\n", f.Destination, f.Reason)
 	}
 	// Output:
-	// alertops: rejected: 404 Not Found: check the integration URL
+	// alertops: rejected: check the integration URL: 404 Not Found
 }

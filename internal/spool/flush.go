@@ -43,24 +43,21 @@ func (s Status) Valid() bool {
 // FlushResult reports what one [Queue.Flush] did.
 type FlushResult struct {
 	Status    Status
-	Delivered int       // deleted after the deliver function reported Delivered
-	Failed    int       // rejected (Permanent) or corrupt, moved to failed/
+	Delivered int       // deleted after the deliver function returned nil or a benign error
+	Failed    int       // rejected (a permanent error) or corrupt, moved to failed/
 	Expired   int       // older than the maximum age, moved to failed/
 	Remaining int       // requests queued for the destination when Flush returned
 	Err       error     // for StatusStopped: the failure that stopped the destination
-	HeldUntil time.Time // for StatusHeld, and after a RateLimited outcome: the end of the hold
+	HeldUntil time.Time // for StatusHeld, and after a rate limit: the end of the hold
 }
 
-// DeliverFunc delivers one queued request and reports the outcome. It is called for one
-// destination at a time, oldest request first, and must honour ctx.
-type DeliverFunc func(ctx context.Context, it Item) Outcome
-
-// Flush delivers the requests queued for dest, oldest first, through deliver:
+// Flush delivers the requests queued for dest, oldest first, through deliver, and acts on
+// the error of each as [DeliverFunc] describes:
 //
-//   - [Delivered] deletes the request; [Permanent] moves it to failed/ with the reason;
-//     both go on with the next request.
-//   - [Temporary], [RateLimited] (which also holds the destination) and the zero Outcome
-//     stop the destination: the request and everything after it stay queued, in order.
+//   - Delivered (nil or benign) requests are deleted; rejected (permanent) ones move to
+//     failed/ with the reason; both go on with the next request.
+//   - A temporary failure or a rate limit (which also holds the destination) stops the
+//     destination: the request and everything after it stay queued, in order.
 //   - Requests older than the maximum age are moved to failed/ as expired without being
 //     tried; files that do not decode are moved to failed/ as corrupt.
 //
@@ -217,31 +214,31 @@ func (f *flusher) handle(ctx context.Context, seq uint64) (stop bool, err error)
 		return false, f.fail(seq, reason, now)
 	}
 
-	out := f.deliver(ctx, Item{
+	err = f.deliver(ctx, Item{
 		ID:          ID(f.dest + "/" + seqName(seq, "")),
 		Destination: f.dest,
 		Enqueued:    h.Enqueued,
 		Payload:     payload,
 	})
-	switch out.kind {
-	case outcomeDelivered:
+	switch actionOf(err) {
+	case actionDelete:
 		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return true, f.errorf("delete delivered %s: %w", seqName(seq, reqSuffix), err)
 		}
 		f.res.Delivered++
 		return false, nil
-	case outcomePermanent:
+	case actionFail:
 		f.res.Failed++
-		return false, f.fail(seq, "rejected: "+out.err.Error(), now)
-	case outcomeRateLimited:
-		f.res.Err = out.err
-		f.res.HeldUntil = now.Add(out.wait)
+		return false, f.fail(seq, "rejected: "+err.Error(), now)
+	case actionHold:
+		f.res.Err = err
+		f.res.HeldUntil = now.Add(holdFor(err))
 		if err := f.q.Hold(f.dest, f.res.HeldUntil); err != nil {
 			return true, err
 		}
 		return true, nil
 	default:
-		f.res.Err = out.Err()
+		f.res.Err = err
 		return true, nil
 	}
 }
@@ -270,12 +267,13 @@ func (f *flusher) errorf(format string, args ...any) error {
 }
 
 // removeStaleTemps deletes temporary files left by killed processes. A temporary file of a
-// running Enqueue is milliseconds old; one older than staleTempAge is a left-over.
+// running Enqueue is milliseconds old; one older than staleTempAge is a left-over. The age
+// is measured on the real clock, the one that set the modification time, not q.now.
 func (f *flusher) removeStaleTemps(temps []string) {
 	for _, name := range temps {
 		path := filepath.Join(f.dir, name)
 		fi, err := os.Lstat(path)
-		if err == nil && f.q.now().Sub(fi.ModTime()) > staleTempAge {
+		if err == nil && time.Since(fi.ModTime()) > staleTempAge {
 			os.Remove(path) // best effort: a left-over is harmless, it is never a request
 		}
 	}

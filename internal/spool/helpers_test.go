@@ -53,22 +53,51 @@ func enqueueAll(t testing.TB, q *Queue, dest string, payloads ...string) []ID {
 	return ids
 }
 
-// sink records delivered payloads and answers with the outcome its func chooses.
+// answer is an error that classifies itself by its methods, as the sinks' errors do.
+type answer struct {
+	err                                       error
+	benign, rateLimited, permanent, retryable bool
+	retryAfter                                time.Duration
+}
+
+func (a *answer) Error() string             { return a.err.Error() }
+func (a *answer) Unwrap() error             { return a.err }
+func (a *answer) Benign() bool              { return a.benign }
+func (a *answer) RateLimited() bool         { return a.rateLimited }
+func (a *answer) Permanent() bool           { return a.permanent }
+func (a *answer) Retryable() bool           { return a.retryable }
+func (a *answer) RetryAfter() time.Duration { return a.retryAfter }
+
+// rejected is a permanent failure (a 400, a wrong key).
+func rejected(err error) error { return &answer{err: err, permanent: true} }
+
+// rateLimited is a 429 with a Retry-After of wait (0: none).
+func rateLimited(err error, wait time.Duration) error {
+	return &answer{err: err, rateLimited: true, retryable: true, retryAfter: wait}
+}
+
+// benign is a "nothing to do" answer.
+func benign(err error) error { return &answer{err: err, benign: true} }
+
+// retryable is a temporary failure that says so.
+func retryable(err error) error { return &answer{err: err, retryable: true} }
+
+// sink records delivered payloads and answers with the error its func chooses.
 type sink struct {
 	mu      sync.Mutex
 	got     []string
 	items   []Item
-	outcome func(it Item, n int) Outcome // n counts calls from 0; nil means Delivered
+	outcome func(it Item, n int) error // n counts calls from 0; nil means delivered
 }
 
-func (s *sink) deliver(_ context.Context, it Item) Outcome {
+func (s *sink) deliver(_ context.Context, it Item) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	n := len(s.got)
 	s.got = append(s.got, string(it.Payload))
 	s.items = append(s.items, it)
 	if s.outcome == nil {
-		return Delivered()
+		return nil
 	}
 	return s.outcome(it, n)
 }

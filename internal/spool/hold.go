@@ -13,7 +13,7 @@ import (
 // Hold stops Flush from trying dest until the given time: Flush returns [StatusHeld] at once
 // while held, and Enqueue still queues. The hold is stored durably in the destination's
 // hold file, so it holds for every process that uses the queue. A zero or past until clears
-// the hold. Flush sets a hold itself when a deliver function returns [RateLimited].
+// the hold. Flush sets a hold itself when a deliver function returns a rate limit.
 func (q *Queue) Hold(dest string, until time.Time) error {
 	if err := checkDestination(dest); err != nil {
 		return err

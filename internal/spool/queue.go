@@ -55,8 +55,10 @@ func WithMaxAge(d time.Duration) Option {
 	}
 }
 
-// WithClock sets the clock used for enqueue times, expiry, holds and the age of stray
-// temporary files. The default is [time.Now]; now must not be nil.
+// WithClock sets the clock used for enqueue times, expiry and holds, which the queue
+// writes into its files itself. The default is [time.Now]; now must not be nil. Stray
+// temporary files are judged by their modification time, which the file system sets from
+// the real clock, so they are compared with the real clock whatever this one says.
 func WithClock(now func() time.Time) Option {
 	return func(o *options) error {
 		if now == nil {

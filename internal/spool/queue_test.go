@@ -140,7 +140,7 @@ func TestPermissionsAreExplicitWhateverTheUmask(t *testing.T) {
 				t.Fatal(err)
 			}
 			c.Advance(2 * time.Hour)
-			mustFlush(t, q, "d", func(context.Context, Item) Outcome { return Permanent(errors.New("no")) })
+			mustFlush(t, q, "d", func(context.Context, Item) error { return rejected(errors.New("no")) })
 			enqueueAll(t, q, "d", "c")
 
 			var bad []string
@@ -251,7 +251,7 @@ func TestInvalidArguments(t *testing.T) {
 	t.Parallel()
 	q := openQueue(t)
 	ctx := context.Background()
-	deliver := func(context.Context, Item) Outcome { return Delivered() }
+	deliver := func(context.Context, Item) error { return nil }
 	tests := []struct {
 		name string
 		call func() error
@@ -297,7 +297,7 @@ func TestDestinationsAndLen(t *testing.T) {
 			t.Errorf("Len(%s) = %d, want %d", dest, got, want)
 		}
 	}
-	res := mustFlush(t, q, "never-used", func(context.Context, Item) Outcome { return Delivered() })
+	res := mustFlush(t, q, "never-used", func(context.Context, Item) error { return nil })
 	if diff := cmp.Diff(FlushResult{Status: StatusDone}, res, cmpopts.EquateErrors()); diff != "" {
 		t.Errorf("Flush of an unknown destination (-want +got):\n%s", diff)
 	}
@@ -305,7 +305,9 @@ func TestDestinationsAndLen(t *testing.T) {
 
 func TestStrayFilesAreNeverRequests(t *testing.T) {
 	t.Parallel()
-	c := newClock(time.Now())
+	// The queue's clock dates what it writes; the age of a stray file is its modification
+	// time on the real clock, so the killed writer's file is made old on that clock.
+	c := newClock(t0)
 	q := openQueue(t, WithClock(c.Now))
 	enqueueAll(t, q, "d", "real")
 	dir := q.pendingPath("d")
@@ -327,7 +329,7 @@ func TestStrayFilesAreNeverRequests(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	old := c.Now().Add(-2 * staleTempAge)
+	old := time.Now().Add(-2 * staleTempAge)
 	if err := os.Chtimes(filepath.Join(dir, "tmp-killedwriter"), old, old); err != nil {
 		t.Fatal(err)
 	}
@@ -361,11 +363,11 @@ func TestPermanentRejectionMovesToFailedWithReason(t *testing.T) {
 	q := openQueue(t, WithClock(c.Now))
 	ids := enqueueAll(t, q, "ilert", "ok-1", "bad", "ok-2")
 	c.Advance(time.Minute)
-	s := sink{outcome: func(it Item, _ int) Outcome {
+	s := sink{outcome: func(it Item, _ int) error {
 		if string(it.Payload) == "bad" {
-			return Permanent(errors.New("iLert: 400 Bad Request: summary must not be empty"))
+			return rejected(errors.New("iLert: 400 Bad Request: summary must not be empty"))
 		}
-		return Delivered()
+		return nil
 	}}
 	res := mustFlush(t, q, "ilert", s.deliver)
 	want := FlushResult{Status: StatusDone, Delivered: 2, Failed: 1}
@@ -456,12 +458,13 @@ func TestTemporaryFailureStopsTheDestinationInOrder(t *testing.T) {
 	down := errors.New("connect: connection refused")
 	tests := []struct {
 		name    string
-		outcome Outcome
+		outcome error
 		wantErr error
 	}{
-		{name: "temporary", outcome: Temporary(down), wantErr: down},
-		{name: "temporary without error", outcome: Temporary(nil), wantErr: cmpopts.AnyError},
-		{name: "zero outcome", outcome: Outcome{}, wantErr: errZeroOutcome},
+		{name: "an error without methods", outcome: down, wantErr: down},
+		{name: "a retryable answer", outcome: retryable(down), wantErr: down},
+		{name: "an answer that is neither permanent nor retryable", outcome: &answer{err: down}, wantErr: down},
+		{name: "an error with Permanent() false", outcome: fmt.Errorf("send: %w", &answer{err: down, retryable: true}), wantErr: down},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -469,13 +472,16 @@ func TestTemporaryFailureStopsTheDestinationInOrder(t *testing.T) {
 			q := openQueue(t)
 			enqueueAll(t, q, "d", "1", "2", "3", "4", "5")
 			enqueueAll(t, q, "other", "x")
-			s := sink{outcome: func(_ Item, n int) Outcome {
+			s := sink{outcome: func(_ Item, n int) error {
 				if n == 2 {
 					return tt.outcome
 				}
-				return Delivered()
+				return nil
 			}}
 			res := mustFlush(t, q, "d", s.deliver)
+			if !errors.Is(res.Err, tt.wantErr) {
+				t.Errorf("Err = %v, want the deliver function's %v", res.Err, tt.wantErr)
+			}
 			want := FlushResult{Status: StatusStopped, Delivered: 2, Remaining: 3, Err: tt.wantErr}
 			if diff := cmp.Diff(want, res, cmpopts.EquateErrors()); diff != "" {
 				t.Errorf("first flush (-want +got):\n%s", diff)
@@ -542,11 +548,11 @@ func TestHoldAfterRateLimit(t *testing.T) {
 	c := newClock(t0)
 	q := openQueue(t, WithClock(c.Now))
 	enqueueAll(t, q, "ilert", "1", "2")
-	s := sink{outcome: func(_ Item, n int) Outcome {
+	s := sink{outcome: func(_ Item, n int) error {
 		if n == 0 {
-			return RateLimited(errors.New("429 Too Many Requests"), 0)
+			return rateLimited(errors.New("429 Too Many Requests"), 0)
 		}
-		return Delivered()
+		return nil
 	}}
 	res := mustFlush(t, q, "ilert", s.deliver)
 	holdEnd := t0.Add(MinHold)
@@ -598,12 +604,52 @@ func TestRateLimitedHoldIsBounded(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.wait.String(), func(t *testing.T) {
 			t.Parallel()
-			if got := RateLimited(nil, tt.wait).wait; got != tt.want {
-				t.Errorf("RateLimited(nil, %v) holds %v, want %v", tt.wait, got, tt.want)
+			if got := holdFor(rateLimited(errors.New("429"), tt.wait)); got != tt.want {
+				t.Errorf("a rate limit with Retry-After %v holds %v, want %v", tt.wait, got, tt.want)
 			}
 		})
 	}
+	if got := holdFor(errors.New("429 without the method")); got != MinHold {
+		t.Errorf("a rate limit without RetryAfter holds %v, want MinHold", got)
+	}
 }
+
+// TestActionOfAnError: Flush reads an error by its methods, the first in the chain that
+// has each, and keeps what it cannot read.
+func TestActionOfAnError(t *testing.T) {
+	t.Parallel()
+	x := errors.New("x")
+	tests := []struct {
+		name string
+		err  error
+		want action
+	}{
+		{"nil", nil, actionDelete},
+		{"benign", benign(x), actionDelete},
+		{"wrapped benign", fmt.Errorf("ilert: %w", benign(x)), actionDelete},
+		{"rate limited", rateLimited(x, 0), actionHold},
+		{"permanent", rejected(x), actionFail},
+		{"permanent under a reason", &reasoned{"400 (PROBLEM web01)", rejected(x)}, actionFail},
+		{"retryable", retryable(x), actionKeep},
+		{"no methods", x, actionKeep},
+		{"ended context", context.DeadlineExceeded, actionKeep},
+		{"joined: the permanent one counts", errors.Join(x, rejected(x)), actionFail},
+	}
+	for _, tt := range tests {
+		if got := actionOf(tt.err); got != tt.want {
+			t.Errorf("%s: actionOf(%v) = %d, want %d", tt.name, tt.err, got, tt.want)
+		}
+	}
+}
+
+// reasoned gives an error another text, as a program does for the reason file.
+type reasoned struct {
+	reason string
+	err    error
+}
+
+func (r *reasoned) Error() string { return r.reason }
+func (r *reasoned) Unwrap() error { return r.err }
 
 func TestHoldIsSetClearedAndToleratesDamage(t *testing.T) {
 	t.Parallel()
@@ -633,7 +679,7 @@ func TestHoldIsSetClearedAndToleratesDamage(t *testing.T) {
 	if _, err := q.HeldUntil("d"); !errors.Is(err, ErrCorrupt) {
 		t.Errorf("HeldUntil of a damaged hold file: %v, want ErrCorrupt", err)
 	}
-	if res := mustFlush(t, q, "d", func(context.Context, Item) Outcome { return Delivered() }); res.Delivered != 1 {
+	if res := mustFlush(t, q, "d", func(context.Context, Item) error { return nil }); res.Delivered != 1 {
 		t.Errorf("a damaged hold file blocked the destination: %+v", res)
 	}
 }
@@ -702,9 +748,9 @@ func TestCanceledContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var s sink
-	s.outcome = func(Item, int) Outcome {
+	s.outcome = func(Item, int) error {
 		cancel() // the caller's deadline passes during the first delivery
-		return Delivered()
+		return nil
 	}
 	res, err := q.Flush(ctx, "d", s.deliver)
 	if !errors.Is(err, context.Canceled) {
@@ -727,7 +773,7 @@ func TestCrashBetweenDeliveryAndDeleteRedelivers(t *testing.T) {
 	q := openQueue(t)
 	enqueueAll(t, q, "d", "1", "2")
 	var s sink
-	s.outcome = func(it Item, _ int) Outcome {
+	s.outcome = func(it Item, _ int) error {
 		panic("crash after the destination accepted " + string(it.Payload))
 	}
 	func() {
@@ -750,20 +796,20 @@ func TestHandOffToTheRunningFlusher(t *testing.T) {
 	enqueueAll(t, q, "d", "A")
 	var s sink
 	var inner FlushResult
-	s.outcome = func(it Item, n int) Outcome {
+	s.outcome = func(it Item, n int) error {
 		if n == 0 {
 			// While A is being delivered, another notifier enqueues B and tries to flush.
 			enqueueAll(t, q, "d", "B")
 			var err error
-			inner, err = q.Flush(context.Background(), "d", func(context.Context, Item) Outcome {
+			inner, err = q.Flush(context.Background(), "d", func(context.Context, Item) error {
 				t.Error("the busy flush delivered")
-				return Delivered()
+				return nil
 			})
 			if err != nil {
 				t.Error(err)
 			}
 		}
-		return Delivered()
+		return nil
 	}
 	res := mustFlush(t, q, "d", s.deliver)
 	if inner.Status != StatusBusy {

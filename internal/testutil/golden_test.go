@@ -1,6 +1,8 @@
 package testutil
 
 import (
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -49,5 +51,27 @@ func TestAssertNoSecret(t *testing.T) {
 	AssertNoSecret(r, "error", "post https://x/POSTAlert/k3y/CheckMK: 500", "k3y")
 	if !r.failed {
 		t.Error("a leaked secret was not reported")
+	}
+}
+
+func TestRejectionAndTemporary(t *testing.T) {
+	t.Parallel()
+	cause := errors.New("401")
+	r, tmp := Rejection(cause), Temporary(cause)
+	p, ok := errors.AsType[interface {
+		error
+		Permanent() bool
+		Retryable() bool
+	}](fmt.Errorf("send: %w", r))
+	if !ok || !p.Permanent() || p.Retryable() || !errors.Is(r, cause) || r.Error() != "401" {
+		t.Errorf("Rejection: %v", r)
+	}
+	q, ok := errors.AsType[interface {
+		error
+		Permanent() bool
+		Retryable() bool
+	}](tmp)
+	if !ok || q.Permanent() || !q.Retryable() || !errors.Is(tmp, cause) {
+		t.Errorf("Temporary: %v", tmp)
 	}
 }

@@ -3,7 +3,7 @@ package delivery_test
 import (
 	"testing"
 
-	"github.com/alertbridge/alertbridge/internal/delivery"
+	"github.com/alertbridge/alertbridge/examples/internal/delivery"
 )
 
 // BenchmarkEncode measures encoding a typical iLert request for the queue.

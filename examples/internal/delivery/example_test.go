@@ -4,18 +4,20 @@ package delivery_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 
 	"github.com/alertbridge/alertbridge/alertops"
+	"github.com/alertbridge/alertbridge/examples/internal/delivery"
 	"github.com/alertbridge/alertbridge/ilert"
 	"github.com/alertbridge/alertbridge/ilert/ilerttest"
-	"github.com/alertbridge/alertbridge/internal/delivery"
 	"github.com/alertbridge/alertbridge/internal/spool"
 )
 
 // A program queues a self-contained request, then flushes the queue with a Sender: the
-// verdict on each answer decides whether the request is deleted, kept or set aside.
+// error of each answer decides whether the request is deleted, kept or set aside, and
+// StateOf names what the queue does with it.
 func Example() {
 	fake := ilerttest.Start()
 	defer fake.Close()
@@ -52,10 +54,10 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
-	res, err := q.Flush(ctx, "ilert", func(ctx context.Context, it spool.Item) spool.Outcome {
-		v, err := sender.DeliverItem(ctx, it)
-		fmt.Printf("%s: %s\n", it.Destination, v)
-		return v.Outcome(err)
+	res, err := q.Flush(ctx, "ilert", func(ctx context.Context, it spool.Item) error {
+		err := sender.Deliver(ctx, it)
+		fmt.Printf("%s: %s\n", it.Destination, delivery.StateOf(err))
+		return err
 	})
 	if err != nil {
 		fmt.Println(err)
@@ -63,18 +65,18 @@ func Example() {
 	}
 	fmt.Printf("%s, %d queued; iLert has %q\n", res.Status, res.Remaining, fake.Events()[0].Summary)
 	// Output:
-	// ilert: delivered
+	// ilert: sent
 	// done, 0 queued; iLert has "web01 is DOWN"
 }
 
-// Judge names what an answer means for a queued request.
-func ExampleJudge() {
-	fmt.Println(delivery.Judge(nil))
-	fmt.Println(delivery.Judge(context.DeadlineExceeded))
-	fmt.Println(delivery.Judge(delivery.ErrInvalidRequest))
+// StateOf names what an error means for a queued request, in the programs' words.
+func ExampleStateOf() {
+	fmt.Println(delivery.StateOf(nil))
+	fmt.Println(delivery.StateOf(context.DeadlineExceeded))
+	fmt.Println(delivery.StateOf(delivery.ErrInvalidRequest))
 	// Output:
-	// delivered
-	// retry
+	// sent
+	// queued
 	// rejected
 }
 
@@ -91,8 +93,9 @@ func (oneClient) AlertOps(*delivery.Transport) (*alertops.Client, error) {
 }
 
 // A request that carries its transport settings goes where they say, through the client
-// the Sender's Clients makes for them; Attempt reports the verdict and the answer.
-func ExampleSender_Attempt() {
+// the Sender's Clients makes for them; Send reports the status of a success, and the error
+// what the sink answered.
+func ExampleSender_Send() {
 	fake := ilerttest.Start()
 	defer fake.Close()
 	fake.FailNext(1, ilerttest.Failure{Status: 404, Body: "<error>not a Nagios source</error>"})
@@ -101,10 +104,13 @@ func ExampleSender_Attempt() {
 		WithTransport(delivery.Transport{ILertURL: fake.URL(), Proxy: delivery.NoProxy}).
 		WithRef("PROBLEM web01")
 	for range 2 {
-		res := sender.Attempt(context.Background(), req)
-		fmt.Println(req, res.Verdict, res.StatusCode)
+		status, err := sender.Send(context.Background(), req)
+		if apiErr, ok := errors.AsType[*ilert.APIError](err); ok {
+			status = apiErr.StatusCode
+		}
+		fmt.Println(req, delivery.StateOf(err), status)
 	}
 	// Output:
 	// delivery.Request{Sink:ilert-nagios Ref:PROBLEM web01} rejected 404
-	// delivery.Request{Sink:ilert-nagios Ref:PROBLEM web01} delivered 200
+	// delivery.Request{Sink:ilert-nagios Ref:PROBLEM web01} sent 200
 }

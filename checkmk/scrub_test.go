@@ -199,10 +199,10 @@ func TestContextWithoutSecretsFixtures(t *testing.T) {
 			t.Parallel()
 			n := c.notification(t)
 			outputs := map[string]any{"ContextWithoutSecrets": n.ContextWithoutSecrets()}
-			if ev, ok := ToILert(n, ILertOptions{}); ok {
+			if ev, err := ToILert(n, ILertOptions{}); err == nil {
 				outputs["ToILert"] = ev
 			}
-			outputs["ToAlertOps"] = ToAlertOps(n, AlertOpsOptions{})
+			outputs["ToAlertOps"], _ = ToAlertOps(n, AlertOpsOptions{})
 			for what, v := range outputs {
 				body, err := json.Marshal(v)
 				if err != nil {

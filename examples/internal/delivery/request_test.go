@@ -10,8 +10,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/alertbridge/alertbridge/alertops"
+	"github.com/alertbridge/alertbridge/examples/internal/delivery"
 	"github.com/alertbridge/alertbridge/ilert"
-	"github.com/alertbridge/alertbridge/internal/delivery"
 	"github.com/alertbridge/alertbridge/internal/testutil"
 )
 
@@ -133,7 +133,7 @@ func TestRequestFormatHidesSecrets(t *testing.T) {
 	}
 }
 
-func TestSinkAndVerdictValid(t *testing.T) {
+func TestSinkAndStateValid(t *testing.T) {
 	t.Parallel()
 	for _, s := range []delivery.Sink{delivery.SinkILert, delivery.SinkILertCheckmk, delivery.SinkILertNagios, delivery.SinkAlertOps} {
 		if !s.Valid() {
@@ -143,13 +143,14 @@ func TestSinkAndVerdictValid(t *testing.T) {
 	if delivery.Sink("ILERT").Valid() {
 		t.Error(`Sink("ILERT").Valid() = true`)
 	}
-	for _, v := range []delivery.Verdict{delivery.VerdictDelivered, delivery.VerdictBenign, delivery.VerdictRetry, delivery.VerdictRateLimited, delivery.VerdictRejected} {
+	for _, v := range []delivery.State{delivery.StateSent, delivery.StateNothingToDo, delivery.StateQueued,
+		delivery.StateRejected} {
 		if !v.Valid() {
 			t.Errorf("%q.Valid() = false", v)
 		}
 	}
-	if delivery.Verdict("").Valid() {
-		t.Error(`Verdict("").Valid() = true`)
+	if delivery.State("").Valid() {
+		t.Error(`State("").Valid() = true`)
 	}
 }
 

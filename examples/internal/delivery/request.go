@@ -11,6 +11,7 @@ import (
 
 	"github.com/alertbridge/alertbridge/alertops"
 	"github.com/alertbridge/alertbridge/ilert"
+	"github.com/alertbridge/alertbridge/internal/httpx"
 )
 
 // Sink names the API a [Request] goes to.
@@ -47,9 +48,18 @@ const (
 )
 
 // ErrInvalidRequest means a payload is not a request this package can deliver: it does
-// not decode, its version is unknown, or the part its sink needs is missing. A queue moves
-// such a request to its failed requests ([VerdictRejected]).
-var ErrInvalidRequest = errors.New("delivery: invalid request")
+// not decode, its version is unknown, or the part its sink needs is missing. Its
+// Permanent method reports true, so a queue moves such a request to its failed requests
+// with the reason. Test for it with errors.Is.
+var ErrInvalidRequest error = invalidRequest{}
+
+// invalidRequest is the type of ErrInvalidRequest.
+type invalidRequest struct{}
+
+func (invalidRequest) Error() string { return "delivery: invalid request" }
+
+// Permanent reports true: sending the same payload again cannot succeed.
+func (invalidRequest) Permanent() bool { return true }
 
 // Request is one queued delivery. Build it with [ILert], [ILertCheckmk], [ILertNagios] or
 // [AlertOps]; exactly the part its Sink names is set. It holds secrets (the integration
@@ -97,8 +107,7 @@ const NoProxy = "NO_PROXY"
 // Proxy as "", [NoProxy] or an absolute URL with a host. The error never repeats a value.
 func (t Transport) Validate() error {
 	if t.ILertURL != "" {
-		u, err := url.Parse(t.ILertURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		if _, err := httpx.ParseHTTPURL(t.ILertURL); err != nil {
 			return fmt.Errorf("%w: the iLert URL is not an absolute http or https URL", ErrInvalidRequest)
 		}
 	}

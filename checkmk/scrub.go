@@ -34,10 +34,6 @@ var passwordKinds = [...]string{
 	pwStored,
 }
 
-// RedactedValue replaces the value of every custom-script parameter in the output of
-// ContextWithoutSecrets.
-const RedactedValue = redacted
-
 // ContextWithoutSecrets returns a copy of a notification context (variable names without
 // the NOTIFY_ prefix; a NOTIFY_ prefix is tolerated) in which no secret of the rule's
 // parameters is left. It is the body to hand to iLert's checkmk-ext endpoint

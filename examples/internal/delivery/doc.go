@@ -1,7 +1,8 @@
 // Package delivery is the part of queued delivery that the Checkmk notifier and the
 // webhook relay share: the [Request] a queue holds (what to send, to which sink, with
-// which key) in one versioned JSON encoding, and a [Sender] that sends a decoded request
-// and judges the answer as a [Verdict] a queue acts on ([Verdict.Outcome]).
+// which key) in one versioned JSON encoding, a [Sender] that sends a decoded request and
+// returns the sink's error, which the queue acts on by its methods, and the words both
+// programs print for what became of a request ([State], [StateOf]).
 //
 // A Request is self-contained: it carries the iLert integration key or the AlertOps
 // webhook URL it was built with, so a queued request goes where it was meant to go even
@@ -17,17 +18,17 @@
 //
 // A request may also carry its [Transport] settings (iLert base URL, proxy, TLS
 // verification): the Checkmk notifier's requests do, because its later flush has no rule
-// to read them from. A Sender with [Clients] gets the client for those settings, and
-// [Sender.Attempt] returns the verdict together with what the sink answered (status,
-// error code, correlation id) for the notifier's result lines.
+// to read them from. A Sender with [Clients] gets the client for those settings.
+// [WithReason] gives the queue a program's own text for an error (the reason file of a
+// rejected request) without hiding the error's methods.
 //
 // # Format
 //
 // Encode writes version 1 ({"v":1,…}) for requests to the ilert, ilert-checkmk and
 // alertops sinks without transport settings, and version 2 for the ilert-nagios sink and
 // requests with transport settings; Decode reads both. A payload of another version, or
-// of no known sink, is rejected ([ErrInvalidRequest]), so a queue moves it to its failed
-// requests with the reason instead of losing it.
+// of no known sink, is rejected ([ErrInvalidRequest], a permanent error), so a queue moves
+// it to its failed requests with the reason instead of losing it.
 //
 // # Queue names
 //
