@@ -127,6 +127,9 @@ func newServer(cfg config, log *slog.Logger) (*server, error) {
 		s.checkmk = s.newDestination(destCheckmk, sender)
 	}
 	if s.handler, err = s.routes(); err != nil {
+		if s.seen != nil {
+			_ = s.seen.close()
+		}
 		return nil, err
 	}
 	s.warnOrphans()
