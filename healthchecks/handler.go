@@ -13,8 +13,11 @@ import (
 )
 
 // DefaultMaxBodyBytes is the Handler's default limit on the request body. A $JSON body is
-// about 1 KiB plus the check's description.
-const DefaultMaxBodyBytes = 64 << 10
+// about 1 KiB plus the check's description, which Healthchecks does not limit and $JSON
+// escapes as \uXXXX for every non-ASCII character (6 bytes for one Cyrillic or CJK
+// letter): a few pages of description already exceed 64 KiB, and a 413 is retried three
+// times at once and then lost.
+const DefaultMaxBodyBytes = 1 << 20
 
 // DeliverFunc receives each notification the Handler accepts, typically to send it on to
 // iLert or AlertOps. ctx is the request's context. Return nil only once the notification

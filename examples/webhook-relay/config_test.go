@@ -37,6 +37,12 @@ func TestParseConfig(t *testing.T) {
 	keyFile := writeSecret(t, testILertKey)
 	urlFile := writeSecret(t, testAlertOpsURL)
 	levelFile := writeSecret(t, testLevelSecret)
+	userFile := writeSecret(t, testILertWebhookUser)
+	passwordFile := writeSecret(t, " "+testILertWebhookPassword+" ")
+	cmkSecretFile := writeSecret(t, testCheckmkSecret+"\r")
+	twoWayEnv := map[string]string{"ALERTBRIDGE_CHECKMK_URL": "https://cmk.example.com/prod/", "ALERTBRIDGE_CHECKMK_USER": testCheckmkUser,
+		"ALERTBRIDGE_CHECKMK_SECRET": testCheckmkSecret, "ALERTBRIDGE_ILERT_WEBHOOK_USER": testILertWebhookUser,
+		"ALERTBRIDGE_ILERT_WEBHOOK_PASSWORD": testILertWebhookPassword}
 	base := map[string]string{"ALERTBRIDGE_ILERT_KEY": testILertKey, "ALERTBRIDGE_QUEUE_DIR": "/var/spool/relay",
 		"ALERTBRIDGE_LEVEL_SECRET": testLevelSecret}
 	with := func(extra map[string]string) map[string]string {
@@ -60,13 +66,13 @@ func TestParseConfig(t *testing.T) {
 		check func(t *testing.T, c config)
 	}{
 		{"defaults", nil, base, func(t *testing.T, c config) {
-			want := config{Listen: "127.0.0.1:8080", HealthchecksPath: "/healthchecks", LevelPath: "/level",
+			want := config{Listen: "127.0.0.1:8080", HealthchecksPath: "/healthchecks", LevelPath: "/level", ILertPath: "/ilert",
 				ILertKey: testILertKey, ILertURL: "https://api.ilert.com", LevelSecrets: []level.Secret{level.Secret(testLevelSecret)},
 				QueueDir: "/var/spool/relay", MaxAge: 7 * 24 * time.Hour, SendTimeout: 10 * time.Second,
 				DeliverWait: 2 * time.Second, PollInterval: 30 * time.Second, MaxBackoff: 5 * time.Minute,
 				ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 15 * time.Second, WriteTimeout: 30 * time.Second,
-				IdleTimeout: time.Minute, ShutdownTimeout: 20 * time.Second, HealthchecksMaxBody: 64 << 10,
-				LevelMaxBody: 256 << 10, LogLevel: "info"}
+				IdleTimeout: time.Minute, ShutdownTimeout: 20 * time.Second, HealthchecksMaxBody: 1 << 20,
+				LevelMaxBody: 256 << 10, ILertMaxBody: 1 << 20, MaxInFlight: 256, MaxInFlightBytes: 16 << 20, LogLevel: "info"}
 			if diff := cmp.Diff(want, c); diff != "" {
 				t.Errorf("config (-want +got):\n%s", diff)
 			}
@@ -109,6 +115,40 @@ func TestParseConfig(t *testing.T) {
 				t.Errorf("paths = %q, %q", c.HealthchecksPath, c.LevelPath)
 			}
 		}},
+		{"two-way sync", []string{"-checkmk-sites", "branch, hq", "-ilert-alert-sources", "2269078,17", "-checkmk-ack-notify",
+			"-ilert-alert-url", "https://acme.ilert.com/alert/view?id={id}"}, with(twoWayEnv), func(t *testing.T, c config) {
+			want := TwoWay{ILertWebhookUser: testILertWebhookUser, ILertWebhookPassword: testILertWebhookPassword,
+				CheckmkURL: "https://cmk.example.com/prod/", CheckmkUser: testCheckmkUser, CheckmkSecret: testCheckmkSecret,
+				CheckmkSites: []string{"prod", "branch", "hq"}, AckNotify: true, AlertURLTemplate: "https://acme.ilert.com/alert/view?id={id}",
+				AlertSourceIDs: []int64{2269078, 17}}
+			if diff := cmp.Diff(want, c.TwoWay); diff != "" {
+				t.Errorf("two-way configuration (-want +got):\n%s", diff)
+			}
+			if c.ILertPath != "/ilert" || !c.twoWay() {
+				t.Errorf("ILertPath %q, twoWay %v", c.ILertPath, c.twoWay())
+			}
+		}},
+		{"two-way secrets from private files, kept but for the newline", []string{"-ilert-webhook-user-file", userFile,
+			"-ilert-webhook-password-file", passwordFile, "-checkmk-secret-file", cmkSecretFile},
+			with(map[string]string{"ALERTBRIDGE_CHECKMK_URL": "https://cmk.example.com/prod/check_mk/", "ALERTBRIDGE_CHECKMK_USER": testCheckmkUser}),
+			func(t *testing.T, c config) {
+				if c.ILertWebhookUser != testILertWebhookUser || c.ILertWebhookPassword != " "+testILertWebhookPassword+" " || c.CheckmkSecret != testCheckmkSecret {
+					t.Errorf("secrets not read from the files as they are")
+				}
+			}},
+		{"two-way only", []string{"-healthchecks-path", "off", "-level-path", "off"},
+			with(map[string]string{"ALERTBRIDGE_ILERT_KEY": "", "ALERTBRIDGE_LEVEL_SECRET": "", "ALERTBRIDGE_CHECKMK_URL": "https://cmk/prod",
+				"ALERTBRIDGE_CHECKMK_USER": testCheckmkUser, "ALERTBRIDGE_CHECKMK_SECRET": testCheckmkSecret, "ALERTBRIDGE_ILERT_ALLOW_UNAUTHENTICATED": "true"}),
+			func(t *testing.T, c config) {
+				if c.ILertKey != "" || c.ILertPath != "/ilert" || !c.ILertAllowUnauthenticated {
+					t.Errorf("config = %+v", c.TwoWay)
+				}
+			}},
+		{"limits", []string{"-max-in-flight", "0", "-max-in-flight-bytes", "2097152"}, base, func(t *testing.T, c config) {
+			if c.MaxInFlight != 0 || c.MaxInFlightBytes != 2<<20 {
+				t.Errorf("limits = %d, %d", c.MaxInFlight, c.MaxInFlightBytes)
+			}
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -135,6 +175,24 @@ func TestParseConfigErrors(t *testing.T) {
 		}
 		return m
 	}
+	cmk := map[string]string{"ALERTBRIDGE_CHECKMK_URL": "https://cmk.example.com/prod/", "ALERTBRIDGE_CHECKMK_USER": testCheckmkUser,
+		"ALERTBRIDGE_CHECKMK_SECRET": testCheckmkSecret}
+	withAll := func(ms ...map[string]string) map[string]string {
+		m := map[string]string{}
+		for _, src := range append([]map[string]string{base}, ms...) {
+			for k, v := range src {
+				m[k] = v
+			}
+		}
+		return m
+	}
+	openFile := filepath.Join(t.TempDir(), "password")
+	if err := os.WriteFile(openFile, []byte(testILertWebhookPassword+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(openFile, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name string
 		args []string
@@ -144,7 +202,7 @@ func TestParseConfigErrors(t *testing.T) {
 		{"no destination", nil, with("ALERTBRIDGE_ILERT_KEY", ""), "no destination"},
 		{"no queue", nil, with("ALERTBRIDGE_QUEUE_DIR", ""), "-queue-dir"},
 		{"unsigned Level", nil, with("ALERTBRIDGE_LEVEL_SECRET", ""), "the Level webhook has no secret"},
-		{"both paths off", []string{"-healthchecks-path", "", "-level-path", ""}, base, "both webhook paths are disabled"},
+		{"both paths off", []string{"-healthchecks-path", "", "-level-path", ""}, base, "every webhook path is disabled"},
 		{"same paths", []string{"-level-path", "/healthchecks"}, base, "are both"},
 		{"path on healthz", []string{"-level-path", "/healthz"}, base, "health endpoint"},
 		{"relative path", []string{"-level-path", "level"}, base, "must be a plain path"},
@@ -158,6 +216,23 @@ func TestParseConfigErrors(t *testing.T) {
 		{"missing secret file", []string{"-ilert-key-file", "/nonexistent/key"}, base, "-ilert-key-file"},
 		{"secret in two variables", nil, with("ALERTBRIDGE_ILERT_KEY_FILE", empty), "both ALERTBRIDGE_ILERT_KEY and ALERTBRIDGE_ILERT_KEY_FILE"},
 		{"argument", []string{"serve"}, base, "unexpected argument"},
+		{"iLert webhook without credentials", nil, withAll(cmk), "the iLert webhook has no credentials: set ALERTBRIDGE_ILERT_WEBHOOK_USER and ALERTBRIDGE_ILERT_WEBHOOK_PASSWORD"},
+		{"iLert webhook without password", nil, withAll(cmk, map[string]string{"ALERTBRIDGE_ILERT_WEBHOOK_USER": testILertWebhookUser}), "needs both"},
+		{"iLert path without Checkmk", []string{"-ilert-path", "/hooks/ilert"}, base, "-ilert-path is set but the Checkmk API is not"},
+		{"webhook credentials without Checkmk", nil, with("ALERTBRIDGE_ILERT_WEBHOOK_PASSWORD", testILertWebhookPassword), "two-way sync is not configured"},
+		{"Checkmk without its user", nil, withAll(cmk, map[string]string{"ALERTBRIDGE_CHECKMK_USER": "", "ALERTBRIDGE_ILERT_ALLOW_UNAUTHENTICATED": "1"}), "needs its automation user"},
+		{"Checkmk URL without site", nil, withAll(cmk, map[string]string{"ALERTBRIDGE_CHECKMK_URL": "https://cmk.example.com/"}), "names no site"},
+		{"Checkmk URL with a secret", nil, withAll(cmk, map[string]string{"ALERTBRIDGE_CHECKMK_URL": "https://automation:" + testCheckmkSecret + "@cmk/prod/", "ALERTBRIDGE_ILERT_ALLOW_UNAUTHENTICATED": "1"}), "user information"},
+		{"bad site", []string{"-checkmk-sites", "prod-2"}, withAll(cmk), `"prod-2" is not a Checkmk site name`},
+		{"bad alert source", []string{"-ilert-alert-sources", "12,abc"}, withAll(cmk), `"abc" is not an alert source id`},
+		{"alert URL without id", []string{"-ilert-alert-url", "https://acme.ilert.com/"}, withAll(cmk, map[string]string{"ALERTBRIDGE_ILERT_ALLOW_UNAUTHENTICATED": "1"}), "containing {id}"},
+		{"webhook password file readable by others", []string{"-ilert-webhook-password-file", openFile}, withAll(cmk), "accessible by other users (mode 0644): run chmod 600"},
+		{"Checkmk secret file a directory", []string{"-checkmk-secret-file", t.TempDir()}, withAll(cmk), "is not a regular file"},
+		{"Healthchecks without destination", nil, withAll(cmk, map[string]string{"ALERTBRIDGE_ILERT_KEY": "", "ALERTBRIDGE_ILERT_ALLOW_UNAUTHENTICATED": "1"}), "the Healthchecks and Level webhooks have no destination"},
+		{"bytes below a body limit", []string{"-max-in-flight-bytes", "1000"}, base, "must be at least the largest body limit (1048576)"},
+		{"negative limit", []string{"-max-in-flight", "-1"}, base, "must not be negative"},
+		{"path on metrics", []string{"-level-path", "/metrics"}, base, "the metrics endpoint"},
+		{"bad CA file", []string{"-checkmk-ca-file", empty}, withAll(cmk), "holds no PEM certificate"},
 		{"no secret flag", []string{"-ilert-key", testILertKey}, base, "flag provided but not defined"},
 	}
 	for _, tt := range tests {
@@ -167,7 +242,7 @@ func TestParseConfigErrors(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("parseConfig error = %v, want one containing %q", err, tt.want)
 			}
-			testutil.AssertNoSecret(t, "error", err.Error(), testAlertOpsKey, testLevelSecret)
+			testutil.AssertNoSecret(t, "error", err.Error(), testAlertOpsKey, testLevelSecret, testILertWebhookPassword, testCheckmkSecret)
 			if tt.name != "no secret flag" && tt.name != "key with a slash" {
 				testutil.AssertNoSecret(t, "error", err.Error(), testILertKey)
 			}

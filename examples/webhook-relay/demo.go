@@ -23,9 +23,10 @@ const (
 	demoLevelSecret = "demo-level-secret"
 )
 
-// runDemo runs the relay against fake iLert and AlertOps servers on loopback: it posts
-// every sample webhook, then posts one while iLert answers 503, shows it queued, lets it
-// be delivered when iLert is back, prints what each fake received, and shuts down.
+// runDemo runs the relay against fake iLert, AlertOps and Checkmk servers on loopback: it
+// posts every sample webhook, then posts one while iLert answers 503, shows it queued,
+// lets it be delivered when iLert is back, prints what each fake received, shows the
+// round trip of two-way sync (demoTwoWay), and shuts down.
 func runDemo(ctx context.Context, cfg config, logger *slog.Logger, out io.Writer) error {
 	il := ilerttest.Start()
 	defer il.Close()
@@ -42,6 +43,8 @@ func runDemo(ctx context.Context, cfg config, logger *slog.Logger, out io.Writer
 	cfg.AlertOpsURL = ao.URL(demoAlertOpsKey, "Relay")
 	cfg.LevelSecrets = []level.Secret{level.Secret(demoLevelSecret)}
 	cfg.MaxBackoff = 500 * time.Millisecond // retry the outage quickly
+	ck := startDemoCheckmk(&cfg)
+	defer ck.Close()
 	s, err := newServer(cfg, logger)
 	if err != nil {
 		return err
@@ -97,7 +100,7 @@ func runDemo(ctx context.Context, cfg config, logger *slog.Logger, out io.Writer
 	for _, a := range ao.Alerts() {
 		fmt.Fprintf(out, "   AlertOps %-8s %-62s %s\n", a.Alert.NotificationType, a.Alert.EventKey, a.Alert.Summary)
 	}
-	return nil
+	return demoTwoWay(ctx, s, relay.URL, client, il, ck, out)
 }
 
 // waitEmpty waits until no request is queued for any destination and every destination

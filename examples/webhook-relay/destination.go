@@ -20,7 +20,7 @@ const busyRetry = time.Second
 // firstBackoff is the wait before the first retry of a failing destination.
 const firstBackoff = time.Second
 
-// destination is one queue of the spool ("ilert" or "alertops") and the goroutine that
+// destination is one queue of the spool ("ilert", "alertops" or "checkmk") and the goroutine that
 // delivers it. Webhook handlers enqueue a request, then wait a little for its result
 // ([destination.await]); the goroutine flushes the queue whenever it is kicked and
 // periodically, backs off while the sink fails and honours the spool's holds.
@@ -32,6 +32,7 @@ type destination struct {
 	red    *redact.Redactor
 	poll   time.Duration
 	maxOff time.Duration
+	met    *relayMetrics
 
 	kick chan struct{} // capacity 1: "something was enqueued"
 	enq  *enqueuer
@@ -59,15 +60,19 @@ func (r result) String() string {
 type destState struct {
 	down      bool      // the last flush stopped on a failure or hold: do not wait for it
 	retryAt   time.Time // when the next attempt is due, while down
-	lastError string    // redacted
+	lastError string    // redacted and cut to maxReasonLen characters
 	delivered uint64    // since the start
 	rejected  uint64    // moved to failed/ since the start
+	// oldest is the enqueue time of the oldest queued request as the last flush saw it:
+	// the one a failure stopped at; zero when the queue was empty.
+	oldest time.Time
+	kept   bool // the flush running now stopped at a request (oldest is its time)
 }
 
-func newDestination(name string, q *spool.Queue, s *delivery.Sender, log *slog.Logger, red *redact.Redactor, poll, maxBackoff time.Duration) *destination {
+func newDestination(name string, q *spool.Queue, s *delivery.Sender, log *slog.Logger, red *redact.Redactor, poll, maxBackoff time.Duration, met *relayMetrics) *destination {
 	return &destination{
 		name: name, queue: q, sender: s, log: log.With("destination", name), red: red,
-		poll: poll, maxOff: maxBackoff,
+		poll: poll, maxOff: maxBackoff, met: met,
 		kick:    make(chan struct{}, 1),
 		enq:     newEnqueuer(q, name),
 		waiters: map[string]chan<- result{},
@@ -139,16 +144,26 @@ func (d *destination) deliver(ctx context.Context, it spool.Item) error {
 	if err != nil {
 		r.reason = d.red.String(err.Error())
 	}
+	source := sourceOfRef(req.Ref)
 	switch r.state {
 	case delivery.StateRejected:
 		d.log.Error("rejected, moved to failed/", "id", it.ID, "ref", req.Ref, "err", r.reason)
-	case delivery.StateNothingToDo:
-		d.log.Info("nothing to do at the destination", "id", it.ID, "ref", req.Ref, "err", r.reason)
-	case delivery.StateSent:
-		d.log.Debug("sent", "id", it.ID, "ref", req.Ref)
+		d.met.rejected.inc(source, d.name)
+	case delivery.StateNothingToDo, delivery.StateSent:
+		if r.state == delivery.StateSent {
+			d.log.Debug("sent", "id", it.ID, "ref", req.Ref)
+		} else {
+			d.log.Info("nothing to do at the destination", "id", it.ID, "ref", req.Ref, "err", r.reason)
+		}
+		d.met.delivered.inc(source, d.name)
+		d.met.latency.observe(max(time.Since(it.Enqueued), 0).Seconds(), d.name)
 	default:
 		// A failure stops the flush; run logs it once for the whole queue.
 		r.state = ""
+		d.met.failed.inc(source, d.name)
+		d.mu.Lock()
+		d.state.oldest, d.state.kept = it.Enqueued, true
+		d.mu.Unlock()
 	}
 	d.settle(req.Ref, r)
 	return delivery.WithReason(err, r.reason)
@@ -224,6 +239,7 @@ func (d *destination) flush(ctx context.Context, backoff *time.Duration, last bo
 	}
 	if res.Expired > 0 {
 		d.log.Error("requests expired, moved to failed/", "expired", res.Expired)
+		d.met.expired.add(float64(res.Expired), d.name)
 	}
 	if last && res.Remaining > 0 {
 		d.log.Warn("requests stay queued for the next start", "queued", res.Remaining)
@@ -233,10 +249,19 @@ func (d *destination) flush(ctx context.Context, backoff *time.Duration, last bo
 	d.state.down = down
 	if down {
 		d.state.retryAt = now.Add(next)
-		d.state.lastError = reason
+		d.state.lastError = cutReason(reason)
 	} else {
 		d.state.retryAt = time.Time{}
 	}
+	switch {
+	case res.Remaining == 0:
+		d.state.oldest = time.Time{}
+	case d.state.kept:
+		// oldest is the request the flush stopped at
+	case res.Status == spool.StatusDone || d.state.oldest.IsZero():
+		d.state.oldest = now // enqueued while the flush ended, or not seen yet: at most this old
+	}
+	d.state.kept = false
 	if down || res.Status == spool.StatusBusy || last {
 		d.releaseAll(reason)
 	}

@@ -23,7 +23,7 @@ func main() {
 
 // run is the program: parse the configuration, then serve until SIGINT or SIGTERM (or
 // run the demo). It returns the exit code: 0 after a clean shutdown, 1 when the relay
-// fails, 2 for a configuration error. vars is the process environment in the form of
+// fails, 2 for a configuration error or a queue directory it cannot use. vars is the process environment in the form of
 // os.Environ, as the Checkmk notifier's run takes it; the relay reads nothing from stdin.
 func run(ctx context.Context, args, vars []string, _ io.Reader, stdout, stderr io.Writer) int {
 	cfg, err := parseConfig(args, environ.Getenv(vars), stderr)
@@ -46,7 +46,13 @@ func run(ctx context.Context, args, vars []string, _ io.Reader, stdout, stderr i
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := serve(ctx, cfg, logger, nil); err != nil {
-		logger.Error("stopped", "err", redactFor(cfg).String(err.Error()))
+		msg := redactFor(cfg).String(err.Error())
+		if qe, ok := errors.AsType[*queueError](err); ok {
+			fmt.Fprintf(stderr, "webhook-relay: %s\nThe relay does not start without a queue it can trust: a webhook it could not queue would be lost. Fix the directory or choose another with -queue-dir (%s).\n",
+				redactFor(cfg).String(qe.Error()), envName("queue-dir"))
+			return 2
+		}
+		logger.Error("stopped", "err", msg)
 		return 1
 	}
 	return 0
@@ -73,8 +79,12 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, ready func(addr
 	for _, d := range s.destinations() {
 		names = append(names, d.name)
 	}
+	ilertPath := ""
+	if s.checkmk != nil {
+		ilertPath = cfg.ILertPath
+	}
 	logger.Info("listening", "addr", ln.Addr().String(), "healthchecks", cfg.HealthchecksPath,
-		"level", cfg.LevelPath, "destinations", names, "queue", s.queue.Dir())
+		"level", cfg.LevelPath, "ilert", ilertPath, "destinations", names, "queue", s.queue.Dir())
 	if ready != nil {
 		ready(ln.Addr().String())
 	}

@@ -28,6 +28,9 @@ func TestRunExitCodes(t *testing.T) {
 		{"help", []string{"-h"}, nil, 0, "Usage: webhook-relay"},
 		{"bad configuration", nil, map[string]string{"ALERTBRIDGE_ILERT_KEY": testILertKey}, 2, "-queue-dir"},
 		{"unknown flag", []string{"-ilert-key", testILertKey}, nil, 2, "flag provided but not defined"},
+		{"iLert webhook without credentials", nil, map[string]string{"ALERTBRIDGE_ILERT_KEY": testILertKey, "ALERTBRIDGE_QUEUE_DIR": "/q",
+			"ALERTBRIDGE_LEVEL_PATH": "off", "ALERTBRIDGE_CHECKMK_URL": "https://cmk/prod/", "ALERTBRIDGE_CHECKMK_USER": "automation",
+			"ALERTBRIDGE_CHECKMK_SECRET": testCheckmkSecret}, 2, "the iLert webhook has no credentials"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -70,16 +73,23 @@ func TestDemo(t *testing.T) {
 		"/healthz: ilert    up       queued 0, delivered 14",
 		"iLert    RESOLVE  level/Z2lkOi8vbGV2ZWwvQWxlcnQvNzczMDAyMQ",
 		"AlertOps RECOVERY healthchecks/9f3a1c7e-52b4-4e0d-8c61-d7a2e4b5f039",
+		"Checkmk notifier → iLert    ALERT demo/web01/Filesystem /var",
+		"iLert retries the webhook    → 200 ok (a duplicate: no second call)",
+		`Checkmk acknowledged  web01/Filesystem /var: "Accepted in iLert by Jane Doe" sticky=true notify=false`,
+		`Checkmk comment       web01/Filesystem /var: "Comment in iLert by Jane Doe: Rotating logs, back in 10 minutes"`,
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out)
 		}
 	}
-	if n := strings.Count(out, "→ 200"); n != 15 {
-		t.Errorf("%d webhooks answered 200, want 15:\n%s", n, out)
+	if n := strings.Count(out, "→ 200"); n != 15+3 {
+		t.Errorf("%d webhooks answered 200, want 18:\n%s", n, out)
+	}
+	if n := strings.Count(out, "Checkmk acknowledged"); n != 1 {
+		t.Errorf("%d acknowledgements, want 1 for the webhook and its retry:\n%s", n, out)
 	}
 	testAll := out + stderr.String()
-	for _, secret := range []string{demoILertKey, demoAlertOpsKey, demoLevelSecret} {
+	for _, secret := range []string{demoILertKey, demoAlertOpsKey, demoLevelSecret, demoWebhookPassword, demoCheckmkSecret} {
 		if strings.Contains(testAll, secret) {
 			t.Errorf("demo output contains the secret %q", secret)
 		}

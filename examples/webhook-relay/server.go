@@ -24,6 +24,17 @@ import (
 const (
 	destILert    = "ilert"
 	destAlertOps = "alertops"
+	destCheckmk  = "checkmk"
+)
+
+// relayQueues are the relay's destination names, in the order /healthz lists them.
+var relayQueues = []string{destILert, destAlertOps, destCheckmk}
+
+// The sources of webhooks, as logs and metrics name them.
+const (
+	sourceHealthchecks = "healthchecks"
+	sourceLevel        = "level"
+	sourceILert        = "ilert"
 )
 
 // userAgent identifies the relay to iLert and AlertOps.
@@ -39,6 +50,10 @@ type server struct {
 	queue   *spool.Queue
 	ilert   *destination // nil when not configured
 	alerts  *destination // AlertOps; nil when not configured
+	checkmk *destination // two-way sync; nil when not configured
+	seen    *dedupe      // the iLert webhooks already queued; nil without two-way sync
+	met     *relayMetrics
+	limit   *limiter
 	handler http.Handler
 
 	stop     chan struct{}      // closed by close: the goroutines make a last flush and end
@@ -47,14 +62,28 @@ type server struct {
 	stopOnce sync.Once
 }
 
+// queueError is newServer's error when the queue directory cannot be used: the relay
+// refuses to start (exit code 2), because it would lose what it cannot queue.
+type queueError struct {
+	dir string
+	err error
+}
+
+func (e *queueError) Error() string {
+	return fmt.Sprintf("the queue directory %s cannot be used: %v", e.dir, e.err)
+}
+
+func (e *queueError) Unwrap() error { return e.err }
+
 // newServer opens the queue, builds the clients and handlers, and starts delivering
-// whatever is queued. It fails when the queue directory cannot be used.
+// whatever is queued. It fails when the queue directory cannot be used (a *queueError).
 func newServer(cfg config, log *slog.Logger) (*server, error) {
 	q, err := spool.Open(cfg.QueueDir, spool.WithMaxAge(cfg.MaxAge))
 	if err != nil {
-		return nil, err
+		return nil, &queueError{dir: cfg.QueueDir, err: err}
 	}
-	s := &server{cfg: cfg, log: log, red: redactFor(cfg), queue: q, stop: make(chan struct{})}
+	s := &server{cfg: cfg, log: log, red: redactFor(cfg), queue: q, stop: make(chan struct{}), met: newRelayMetrics()}
+	s.limit = newLimiter(cfg.MaxInFlight, cfg.MaxInFlightBytes, log, func(source string) { s.met.shed.inc(source) })
 	// The clients try once per flush: the queue retries, in order, with backoff.
 	sender := &delivery.Sender{}
 	if cfg.ILertKey != "" {
@@ -80,15 +109,30 @@ func newServer(cfg config, log *slog.Logger) (*server, error) {
 			return nil, err
 		}
 	}
+	if cfg.twoWay() {
+		if sender.Checkmk, err = newCheckmkClient(cfg); err != nil {
+			return nil, err
+		}
+		if s.seen, err = openDedupe(q.Dir(), time.Now); err != nil {
+			return nil, &queueError{dir: cfg.QueueDir, err: err}
+		}
+	}
 	if sender.ILert != nil {
-		s.ilert = newDestination(destILert, q, sender, log, s.red, cfg.PollInterval, cfg.MaxBackoff)
+		s.ilert = s.newDestination(destILert, sender)
 	}
 	if sender.AlertOps != nil {
-		s.alerts = newDestination(destAlertOps, q, sender, log, s.red, cfg.PollInterval, cfg.MaxBackoff)
+		s.alerts = s.newDestination(destAlertOps, sender)
+	}
+	if sender.Checkmk != nil {
+		s.checkmk = s.newDestination(destCheckmk, sender)
 	}
 	if s.handler, err = s.routes(); err != nil {
+		if s.seen != nil {
+			_ = s.seen.close()
+		}
 		return nil, err
 	}
+	s.warnOrphans()
 
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
@@ -109,7 +153,7 @@ func newServer(cfg config, log *slog.Logger) (*server, error) {
 // destinations returns the configured destinations.
 func (s *server) destinations() []*destination {
 	var ds []*destination
-	for _, d := range []*destination{s.ilert, s.alerts} {
+	for _, d := range []*destination{s.ilert, s.alerts, s.checkmk} {
 		if d != nil {
 			ds = append(ds, d)
 		}
@@ -117,10 +161,22 @@ func (s *server) destinations() []*destination {
 	return ds
 }
 
+// newDestination returns the destination name delivered by sender.
+func (s *server) newDestination(name string, sender *delivery.Sender) *destination {
+	return newDestination(name, s.queue, sender, s.log, s.red, s.cfg.PollInterval, s.cfg.MaxBackoff, s.met)
+}
+
+// webhook wraps the handler of a webhook endpoint: counted in the metrics, and within
+// the limits of webhooks in progress.
+func (s *server) webhook(source string, maxBody int64, h http.Handler) http.Handler {
+	return s.countAnswers(source, s.limit.wrap(source, maxBody, h))
+}
+
 // routes builds the handler of every endpoint, wrapped in the request log.
 func (s *server) routes() (http.Handler, error) {
 	mux := http.NewServeMux()
 	mux.HandleFunc(healthPath, s.health)
+	mux.HandleFunc(metricsPath, s.metrics)
 	if s.cfg.HealthchecksPath != "" {
 		opts := []healthchecks.HandlerOption{
 			healthchecks.WithMaxBodyBytes(s.cfg.HealthchecksMaxBody),
@@ -133,7 +189,7 @@ func (s *server) routes() (http.Handler, error) {
 		if err != nil {
 			return nil, err
 		}
-		mux.Handle(s.cfg.HealthchecksPath, h)
+		mux.Handle(s.cfg.HealthchecksPath, s.webhook(sourceHealthchecks, s.cfg.HealthchecksMaxBody, h))
 	}
 	if s.cfg.LevelPath != "" {
 		opts := []level.HandlerOption{
@@ -147,7 +203,14 @@ func (s *server) routes() (http.Handler, error) {
 		if err != nil {
 			return nil, err
 		}
-		mux.Handle(s.cfg.LevelPath, h)
+		mux.Handle(s.cfg.LevelPath, s.webhook(sourceLevel, s.cfg.LevelMaxBody, h))
+	}
+	if s.checkmk != nil && s.cfg.ILertPath != "" {
+		h, err := s.ilertHandler()
+		if err != nil {
+			return nil, err
+		}
+		mux.Handle(s.cfg.ILertPath, s.webhook(sourceILert, s.cfg.ILertMaxBody, h))
 	}
 	return s.logRequests(mux), nil
 }
@@ -157,6 +220,12 @@ func (s *server) routes() (http.Handler, error) {
 // the HTTP server has shut down, so that no webhook is being enqueued.
 func (s *server) close(ctx context.Context) error {
 	s.stopOnce.Do(func() { close(s.stop) })
+	s.limit.shed.stop()
+	defer func() {
+		if s.seen != nil {
+			_ = s.seen.close()
+		}
+	}()
 	done := make(chan struct{})
 	go func() {
 		s.wg.Wait()
@@ -197,16 +266,17 @@ func (s *server) forwardHealthchecks(ctx context.Context, n *healthchecks.Notifi
 		}
 		out = append(out, outgoing{s.alerts, delivery.AlertOps(s.cfg.AlertOpsURL, a)})
 	}
-	note(ctx, "source", "healthchecks", "check_status", string(n.Status), "alert_key", n.Check.Key())
-	return s.forward(ctx, out)
+	note(ctx, "source", sourceHealthchecks, "check_status", string(n.Status), "alert_key", n.Check.Key())
+	return s.forward(ctx, sourceHealthchecks, out)
 }
 
 // forwardLevel maps a Level event to each destination and forwards it; events that are
 // not alerts are acknowledged and dropped (level.ErrNotAlert makes the handler say so).
 func (s *server) forwardLevel(ctx context.Context, e *level.Event) error {
-	note(ctx, "source", "level", "event", string(e.Type))
+	note(ctx, "source", sourceLevel, "event", string(e.Type))
 	if !e.Type.IsAlert() {
 		note(ctx, "result", "ignored (not an alert)")
+		s.met.ignored.inc(sourceLevel)
 		return level.ErrNotAlert
 	}
 	var out []outgoing
@@ -226,16 +296,19 @@ func (s *server) forwardLevel(ctx context.Context, e *level.Event) error {
 		out = append(out, outgoing{s.alerts, delivery.AlertOps(s.cfg.AlertOpsURL, a)})
 	}
 	note(ctx, "alert_key", e.AlertKey())
-	return s.forward(ctx, out)
+	return s.forward(ctx, sourceLevel, out)
 }
 
 // forward queues each request durably, wakes its destination and waits up to
-// cfg.DeliverWait for the results. It returns an error only when a request could not be
-// queued: the handler then answers 503 and the sender retries. Requests queued before the
-// failing one stay queued, so a retried webhook may be delivered to them twice (iLert and
-// AlertOps deduplicate on the alert key).
-func (s *server) forward(ctx context.Context, out []outgoing) error {
-	ref := newRef()
+// cfg.DeliverWait for the results. It returns nil once every request is delivered or
+// queued. It returns an error when a request could not be queued: the handler then
+// answers 503 and the sender retries (requests queued before the failing one stay
+// queued, so a retried webhook may be delivered to them twice; iLert and AlertOps
+// deduplicate on the alert key). And it returns a *rejection (Permanent, so the handler
+// answers 422 with the reason) when a destination rejected its request for good within
+// the wait: retrying cannot help, and the sender's admin should see why.
+func (s *server) forward(ctx context.Context, source string, out []outgoing) error {
+	ref := newRef(source)
 	note(ctx, "ref", ref)
 	waits := make([]<-chan result, len(out))
 	for i, o := range out {
@@ -251,10 +324,12 @@ func (s *server) forward(ctx context.Context, out []outgoing) error {
 			note(ctx, o.dest.name, "not queued")
 			return fmt.Errorf("queue for %s: %w", o.dest.name, err)
 		}
+		s.met.queued.inc(source, o.dest.name)
 		o.dest.wake()
 	}
 	timer := time.NewTimer(s.cfg.DeliverWait)
 	defer timer.Stop()
+	var rej *rejection
 	for i, o := range out {
 		r := result{reason: o.dest.status().lastError}
 		if waits[i] != nil {
@@ -267,9 +342,26 @@ func (s *server) forward(ctx context.Context, out []outgoing) error {
 			o.dest.forget(ref)
 		}
 		note(ctx, o.dest.name, r.String())
+		if r.state == delivery.StateRejected && rej == nil {
+			rej = &rejection{dest: o.dest.name, reason: cutReason(r.reason)}
+		}
+	}
+	if rej != nil {
+		rejected(ctx, rej.Error())
+		return rej
 	}
 	return nil
 }
+
+// rejection is forward's error when a destination rejected a request for good.
+type rejection struct {
+	dest, reason string // reason: redacted and cut
+}
+
+func (e *rejection) Error() string { return e.dest + " rejected the event: " + e.reason }
+
+// Permanent reports true: the handlers answer 422.
+func (e *rejection) Permanent() bool { return true }
 
 // noteError is the handlers' error hook: it adds the reason to the request log. The
 // handlers' messages and our own contain no secret; the redactor is a second line.
@@ -280,10 +372,24 @@ func (s *server) noteError(r *http.Request, status int, err error) {
 // healthPath is the health endpoint.
 const healthPath = "/healthz"
 
-// newRef returns a reference for one webhook: 16 hex digits, unique enough to tell the
-// webhooks of one process apart in its logs and waiters.
-func newRef() string {
-	return fmt.Sprintf("%016x", rand.Uint64())
+// newRef returns a reference for one webhook: its source, "-" and 16 hex digits, unique
+// enough to tell the webhooks of one process apart in its logs and waiters. The queue
+// keeps it with the request, so a delivery counts by its source in the metrics.
+func newRef(source string) string {
+	return fmt.Sprintf("%s-%016x", source, rand.Uint64())
+}
+
+// sourceOfRef returns the source a reference of newRef names, or "unknown" (requests
+// queued before the references named their source).
+func sourceOfRef(ref string) string {
+	source, _, ok := strings.Cut(ref, "-")
+	switch source {
+	case sourceHealthchecks, sourceLevel, sourceILert:
+		if ok {
+			return source
+		}
+	}
+	return "unknown"
 }
 
 // trimPath keeps logged paths short.

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -236,13 +237,25 @@ func TestQueueUnwritable(t *testing.T) {
 func TestRejectedRequestMovesToFailed(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, func(c *config) { c.AlertOpsURL = "" })
-	// iLert rejects the first event and echoes the key in its body.
-	h.ilert.FailNext(1, ilerttest.Failure{Status: http.StatusUnauthorized, Body: `{"message":"bad key ` + testILertKey + `"}`})
+	// iLert rejects the first event and echoes the key in its body, with a long text.
+	h.ilert.FailNext(1, ilerttest.Failure{Status: http.StatusUnauthorized,
+		Body: `{"message":"bad key ` + testILertKey + `: ` + strings.Repeat("upstream detail ", 40) + `"}`})
 	all := h.samples()
-	for _, name := range []string{"simple-down.json", "cron-up.json"} {
-		if status, line := h.post(sampleNamed(t, all, name)); status != http.StatusOK {
-			t.Fatalf("%s: answered %d %s", name, status, line)
-		}
+	// Rejected within -deliver-wait: 422 with the reason, which Healthchecks shows.
+	down := sampleNamed(t, all, "simple-down.json")
+	status, answer := h.do(http.MethodPost, h.cfg.HealthchecksPath, down.header, string(down.body))
+	if status != http.StatusUnprocessableEntity || !strings.Contains(answer, "ilert rejected the event") || !strings.Contains(answer, "401 Unauthorized") {
+		t.Errorf("rejected webhook: answered %d %q, want 422 with the reason", status, answer)
+	}
+	const prefix = "ilert rejected the event: "
+	if i := strings.Index(answer, prefix); i < 0 || utf8.RuneCountInString(strings.TrimSpace(answer[i+len(prefix):])) > maxReasonLen {
+		t.Errorf("the reason in the answer is longer than %d characters: %q", maxReasonLen, answer)
+	}
+	if strings.Count(answer, "upstream detail") > 10 {
+		t.Errorf("the answer carries iLert's whole body: %q", answer)
+	}
+	if status, line := h.post(sampleNamed(t, all, "cron-up.json")); status != http.StatusOK {
+		t.Fatalf("cron-up.json: answered %d %s", status, line)
 	}
 	failed, err := h.srv.queue.Failed()
 	if err != nil || len(failed) != 1 {

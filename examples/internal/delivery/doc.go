@@ -16,6 +16,10 @@
 //	...
 //	res, err := queue.Flush(ctx, "ilert", sender.Deliver)
 //
+// A [Checkmk] request (two-way sync: an acknowledgement or comment for Checkmk's REST
+// API) carries the action only; the [Sender]'s Checkmk client supplies the site and the
+// automation user.
+//
 // A request may also carry its [Transport] settings (iLert base URL, proxy, TLS
 // verification): the Checkmk notifier's requests do, because its later flush has no rule
 // to read them from. A Sender with [Clients] gets the client for those settings.
@@ -25,15 +29,15 @@
 // # Format
 //
 // Encode writes version 1 ({"v":1,…}) for requests to the ilert, ilert-checkmk and
-// alertops sinks without transport settings, and version 2 for the ilert-nagios sink and
-// requests with transport settings; Decode reads both. A payload of another version, or
+// alertops sinks without transport settings, and version 2 for the ilert-nagios and
+// checkmk sinks and requests with transport settings; Decode reads both. A payload of another version, or
 // of no known sink, is rejected ([ErrInvalidRequest], a permanent error), so a queue moves
 // it to its failed requests with the reason instead of losing it.
 //
 // # Queue names
 //
 // The programs sharing a queue directory keep to their own destination names: the
-// webhook relay uses exactly "ilert" and "alertops", the Checkmk notifier
+// webhook relay uses exactly "ilert", "alertops" and "checkmk", the Checkmk notifier
 // "ilert-<12 hex digits>" and "alertops-<12 hex digits>" (a hash of the key or webhook
 // URL), and each flushes only its own names, because the relay's requests need the
 // relay's configuration.

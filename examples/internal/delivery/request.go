@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/alertbridge/alertbridge/alertops"
+	"github.com/alertbridge/alertbridge/checkmk"
 	"github.com/alertbridge/alertbridge/ilert"
 	"github.com/alertbridge/alertbridge/internal/httpx"
 )
@@ -32,15 +33,16 @@ const (
 // Valid reports whether s is one of the sinks above.
 func (s Sink) Valid() bool {
 	switch s {
-	case SinkILert, SinkILertCheckmk, SinkILertNagios, SinkAlertOps:
+	case SinkILert, SinkILertCheckmk, SinkILertNagios, SinkAlertOps, SinkCheckmk:
 		return true
 	}
 	return false
 }
 
-// The versions of the encoding. Version 2 adds the nagios sink and transport settings;
-// [Request.Encode] writes version 1 for a request that uses neither, so that what the
-// webhook relay queues reads the same as before, and [Decode] reads both.
+// The versions of the encoding. Version 2 adds the nagios and checkmk sinks and transport
+// settings; [Request.Encode] writes version 1 for a request that uses none of them, so
+// that what the webhook relay queues for iLert and AlertOps reads the same as before, and
+// [Decode] reads both.
 const (
 	formatV1      = 1
 	formatV2      = 2
@@ -61,10 +63,10 @@ func (invalidRequest) Error() string { return "delivery: invalid request" }
 // Permanent reports true: sending the same payload again cannot succeed.
 func (invalidRequest) Permanent() bool { return true }
 
-// Request is one queued delivery. Build it with [ILert], [ILertCheckmk], [ILertNagios] or
-// [AlertOps]; exactly the part its Sink names is set. It holds secrets (the integration
-// key, the webhook URL, proxy credentials: see [Request.Secrets]) and formats as its sink
-// and reference only, under every fmt verb.
+// Request is one queued delivery. Build it with [ILert], [ILertCheckmk], [ILertNagios],
+// [AlertOps] or [Checkmk]; exactly the part its Sink names is set. It holds secrets (the
+// integration key, the webhook URL, proxy credentials: see [Request.Secrets]) and formats
+// as its sink and reference only, under every fmt verb.
 type Request struct {
 	Sink Sink
 	// ILert is the event for SinkILert, integration key included.
@@ -77,6 +79,8 @@ type Request struct {
 	// for SinkAlertOps.
 	AlertOpsURL string
 	AlertOps    *alertops.Alert
+	// CheckmkAction is the action for SinkCheckmk.
+	CheckmkAction *checkmk.Action
 	// Ref is an optional reference chosen by the program that queued the request (for
 	// example the ID of the webhook it came from), to match the delivery with its origin
 	// in logs. It is stored, never sent, and must not be a secret.
@@ -225,15 +229,16 @@ func (r Request) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(r.String())
 
 // wire is the encoded form of a Request.
 type wire struct {
-	Version     int                  `json:"v"`
-	Sink        Sink                 `json:"sink"`
-	ILert       *ilert.Event         `json:"ilert,omitempty"`
-	Checkmk     *CheckmkNotification `json:"checkmk,omitempty"`
-	Nagios      *NagiosNotification  `json:"nagios,omitempty"`
-	AlertOpsURL string               `json:"alertopsURL,omitempty"`
-	AlertOps    *alertops.Alert      `json:"alertops,omitempty"`
-	Ref         string               `json:"ref,omitempty"`
-	Transport   *Transport           `json:"transport,omitempty"`
+	Version       int                  `json:"v"`
+	Sink          Sink                 `json:"sink"`
+	ILert         *ilert.Event         `json:"ilert,omitempty"`
+	Checkmk       *CheckmkNotification `json:"checkmk,omitempty"`
+	Nagios        *NagiosNotification  `json:"nagios,omitempty"`
+	AlertOpsURL   string               `json:"alertopsURL,omitempty"`
+	AlertOps      *alertops.Alert      `json:"alertops,omitempty"`
+	CheckmkAction *checkmk.Action      `json:"checkmkAction,omitempty"`
+	Ref           string               `json:"ref,omitempty"`
+	Transport     *Transport           `json:"transport,omitempty"`
 }
 
 // Validate reports whether r names a known sink and carries what that sink needs, and
@@ -262,6 +267,8 @@ func (r Request) Validate() error {
 		if r.AlertOps == nil || r.AlertOpsURL == "" {
 			return fmt.Errorf("%w: no AlertOps alert or webhook URL", ErrInvalidRequest)
 		}
+	case SinkCheckmk:
+		return r.validateCheckmk()
 	case "":
 		return fmt.Errorf("%w: it names no sink", ErrInvalidRequest)
 	default:
@@ -278,7 +285,7 @@ func (r Request) Encode() ([]byte, error) {
 		return nil, err
 	}
 	w := wire{Version: formatV1, Sink: r.Sink, Ref: r.Ref, Transport: r.Transport}
-	if r.Sink == SinkILertNagios || r.Transport != nil {
+	if r.Sink == SinkILertNagios || r.Sink == SinkCheckmk || r.Transport != nil {
 		w.Version = formatV2
 	}
 	switch r.Sink {
@@ -290,6 +297,8 @@ func (r Request) Encode() ([]byte, error) {
 		w.Nagios = r.Nagios
 	case SinkAlertOps:
 		w.AlertOpsURL, w.AlertOps = r.AlertOpsURL, r.AlertOps
+	case SinkCheckmk:
+		w.CheckmkAction = r.CheckmkAction
 	}
 	b, err := json.Marshal(w)
 	if err != nil {
@@ -325,6 +334,8 @@ func Decode(payload []byte) (Request, error) {
 		r.Nagios = w.Nagios
 	case SinkAlertOps:
 		r.AlertOpsURL, r.AlertOps = w.AlertOpsURL, w.AlertOps
+	case SinkCheckmk:
+		r.CheckmkAction = w.CheckmkAction
 	}
 	if err := r.Validate(); err != nil {
 		return Request{}, err

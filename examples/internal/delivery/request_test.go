@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/alertbridge/alertbridge/alertops"
+	"github.com/alertbridge/alertbridge/checkmk"
 	"github.com/alertbridge/alertbridge/examples/internal/delivery"
 	"github.com/alertbridge/alertbridge/ilert"
 	"github.com/alertbridge/alertbridge/internal/testutil"
@@ -43,6 +44,10 @@ func sampleRequests() map[string]delivery.Request {
 			Severity: alertops.SeverityCritical, NotificationType: "PROBLEM",
 			Summary: "CRITICAL: disk", Message: "disk", Timestamp: time.Date(2026, 8, 20, 9, 41, 8, 0, time.UTC),
 		}),
+		"checkmk": delivery.Checkmk(checkmk.Action{Kind: checkmk.ActionAcknowledge, Site: "prod", Host: "web01",
+			Service: "Filesystem /var", Comment: "Accepted in iLert by Jane Doe", Sticky: true,
+			AlertID: "2983781", EventType: ilert.AlertEventAcknowledged, IdempotencyKey: "2983781/alert-acknowledged"}).
+			WithRef("ilert-00000000000000a1"),
 	}
 }
 
@@ -83,6 +88,9 @@ func TestDecodeRejects(t *testing.T) {
 		{"ilert without event", `{"v":1,"sink":"ilert"}`, "no iLert event"},
 		{"checkmk without notification", `{"v":1,"sink":"ilert-checkmk"}`, "no Checkmk notification"},
 		{"alertops without URL", `{"v":1,"sink":"alertops","alertops":{"EventKey":"k"}}`, "no AlertOps alert or webhook URL"},
+		{"checkmk without action", `{"v":2,"sink":"checkmk"}`, "no Checkmk action"},
+		{"checkmk action without host", `{"v":2,"sink":"checkmk","checkmkAction":{"kind":"comment","comment":"c"}}`, "checkmk action: no host"},
+		{"checkmk unknown action", `{"v":2,"sink":"checkmk","checkmkAction":{"kind":"downtime","host":"h"}}`, `unknown action "downtime"`},
 		{"trailing data", `{"v":1,"sink":"ilert","ilert":{}} {}`, "data after the request"},
 		{"secret in a wrong type", `{"v":1,"sink":"ilert","ilert":{"integrationKey":["` + testKey + `"]}}`, "does not decode"},
 	}
@@ -109,6 +117,8 @@ func TestEncodeInvalid(t *testing.T) {
 		"alertops no URL":  {Sink: delivery.SinkAlertOps, AlertOps: &alertops.Alert{}},
 		"sink not a sink":  {Sink: "ilert "},
 		"checkmk nil body": {Sink: delivery.SinkILertCheckmk},
+		"checkmk action":   {Sink: delivery.SinkCheckmk},
+		"ack no comment":   delivery.Checkmk(checkmk.Action{Kind: checkmk.ActionAcknowledge, Host: "web01"}),
 	}
 	for name, req := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -135,7 +145,7 @@ func TestRequestFormatHidesSecrets(t *testing.T) {
 
 func TestSinkAndStateValid(t *testing.T) {
 	t.Parallel()
-	for _, s := range []delivery.Sink{delivery.SinkILert, delivery.SinkILertCheckmk, delivery.SinkILertNagios, delivery.SinkAlertOps} {
+	for _, s := range []delivery.Sink{delivery.SinkILert, delivery.SinkILertCheckmk, delivery.SinkILertNagios, delivery.SinkAlertOps, delivery.SinkCheckmk} {
 		if !s.Valid() {
 			t.Errorf("%q.Valid() = false", s)
 		}
@@ -159,7 +169,7 @@ func TestSinkAndStateValid(t *testing.T) {
 func TestEncodeVersion(t *testing.T) {
 	t.Parallel()
 	want := map[string]string{"ilert": `{"v":1,`, "ilert-checkmk": `{"v":1,`, "alertops": `{"v":1,`,
-		"ilert-nagios": `{"v":2,`, "ilert-checkmk-direct": `{"v":2,`}
+		"ilert-nagios": `{"v":2,`, "ilert-checkmk-direct": `{"v":2,`, "checkmk": `{"v":2,`}
 	for name, req := range sampleRequests() {
 		payload, err := req.Encode()
 		if err != nil {
@@ -179,6 +189,7 @@ func TestRequestSecrets(t *testing.T) {
 		"ilert-nagios":         {testKey, testProxy, "alice:" + testProxyPassword, testProxyPassword},
 		"ilert-checkmk-direct": {testKey},
 		"alertops":             {testURL, "aokey-0123456789"},
+		"checkmk":              nil,
 	}
 	for name, want := range tests {
 		if diff := cmp.Diff(want, reqs[name].Secrets()); diff != "" {

@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/alertbridge/alertbridge/alertops"
+	"github.com/alertbridge/alertbridge/checkmk"
 	"github.com/alertbridge/alertbridge/ilert"
 	"github.com/alertbridge/alertbridge/internal/spool"
 )
@@ -22,6 +23,9 @@ var ErrNoClient = errors.New("delivery: no client configured for the sink")
 type Sender struct {
 	ILert    *ilert.Client
 	AlertOps *alertops.Client
+	// Checkmk carries out the requests of [SinkCheckmk] (always this client: they carry no
+	// transport settings).
+	Checkmk *checkmk.Client
 	// Clients, if set, is asked for the client of every request instead of the two
 	// fields above: for requests that carry their [Transport] settings.
 	Clients Clients
@@ -54,6 +58,8 @@ func (s *Sender) send(ctx context.Context, r Request) (int, error) {
 		return 0, err
 	}
 	switch r.Sink {
+	case SinkCheckmk:
+		return s.sendCheckmk(ctx, r)
 	case SinkILert, SinkILertCheckmk, SinkILertNagios:
 		c, err := s.ilertClient(r)
 		if err != nil {
@@ -91,6 +97,9 @@ func (s *Sender) send(ctx context.Context, r Request) (int, error) {
 func (s *Sender) NewRequest(ctx context.Context, r Request) (*http.Request, error) {
 	if err := r.Validate(); err != nil {
 		return nil, err
+	}
+	if r.Sink == SinkCheckmk {
+		return nil, errNoDryRun
 	}
 	if r.Sink == SinkAlertOps {
 		c, err := s.alertOpsClient(r)
