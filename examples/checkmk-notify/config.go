@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -94,8 +95,9 @@ func ownQueue(name string) bool {
 	return true
 }
 
-// config is what a notification's rule parameters ask for.
+// config is what a notification's rule asks for.
 type config struct {
+	form     ruleForm // where the settings came from
 	targets  []target
 	spool    bool
 	spoolDir string
@@ -104,217 +106,290 @@ type config struct {
 	maxAge   time.Duration
 }
 
-// configError is a configuration problem: exit 2. Its text never contains a value.
-type configError struct{ msg string }
+// configError is a configuration problem: exit 2. It names the script parameter or form
+// field and says how to fix it. Its format holds everything but the parts derived from
+// values (see setting.errorf); those parts never show more than six bytes of a value.
+type configError struct {
+	format string
+	args   []any
+}
 
-func (e *configError) Error() string { return e.msg }
+func (e *configError) Error() string { return fmt.Sprintf(e.format, e.args...) }
 
+// configErrorf returns a *configError. format is a constant text (or one built from
+// constants and parameter names, see setting.errorf); args are short, safe words.
 func configErrorf(format string, args ...any) error {
-	return &configError{msg: fmt.Sprintf(format, args...)}
+	return &configError{format: format, args: args}
 }
 
 // noDestinationHelp says what to configure when a rule names no destination.
-const noDestinationHelp = "no destination configured: use the built-in iLert rule form " +
-	"(PARAMETER_ILERT_API_KEY), the AlertOps form (PARAMETER_ALERTOPS_WEBHOOK_URL), or the " +
-	"script parameters ilert=<API key> and/or alertops=<webhook URL>"
+const noDestinationHelp = "no destination configured: a rule form needs the iLert alert source API key " +
+	"(PARAMETER_ILERT_API_KEY) or the AlertOps webhook URL (PARAMETER_ALERTOPS_WEBHOOK_URL); a custom " +
+	"script needs the script parameters ilert=<API key> and/or alertops=<webhook URL>"
 
-// configure reads the destinations and settings from a notification's parameters. Plain
-// script parameters, the built-in iLert form and the AlertOps form may be combined.
+// setting is one item of a rule's configuration in the vocabulary of the custom script's
+// parameters, name=value (see builder.apply), wherever it came from: a script parameter
+// itself, or a field of a rule form translated into one (formSettings). So one parser
+// reads every kind of rule.
+type setting struct {
+	name     string   // lower case: ilert, alertops, ilert_mode, ...
+	value    string   // trimmed; may be a secret
+	origin   string   // how errors name it: "script parameter 3", `alertbridge form, field "Queue" (PARAMETER_SPOOL)`
+	shown    string   // the script parameter's name, when errors may quote it (shownName)
+	values   []string // every value of the rule, which no error may show (see detailf)
+	fromForm bool
+	bare     bool // an iLert API key given as a bare first script parameter (iLert 1.x)
+}
+
+// errorf returns a configuration error that starts with the setting's origin and, for a
+// script parameter, its name when it may be shown. format is a constant text; args are
+// what is derived from values: safeValue words (see also detailf).
+func (s setting) errorf(format string, args ...any) error {
+	prefix := strings.ReplaceAll(s.origin, "%", "%%")
+	if s.shown != "" {
+		prefix += " (%q)"
+		args = append([]any{s.shown}, args...)
+	}
+	return configErrorf(prefix+": "+format, args...)
+}
+
+// maxShownName is the longest script parameter name an error quotes.
+const maxShownName = 32
+
+// shownName reports whether a script parameter's name may appear in an error: only when it
+// looks like one ([a-z0-9_], 1 to 32 characters). Anything else may be part of a value
+// (a key with "=" in it, an AlertOps URL with a query) and is left out.
+func shownName(name string) bool {
+	if name == "" || len(name) > maxShownName {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// scriptSettings reads a custom script's parameter list: name=value items, or a single
+// bare API key first (iLert's 1.x wrapper). Names are case-insensitive.
+func scriptSettings(list []string) ([]setting, error) {
+	values := scriptValues(list)
+	out := make([]setting, 0, len(list))
+	for i, item := range list {
+		pos := "script parameter " + strconv.Itoa(i+1)
+		rawName, value, hasValue := strings.Cut(item, "=")
+		rawName = strings.TrimSpace(rawName)
+		switch {
+		case strings.TrimSpace(item) == "":
+			return nil, configErrorf(pos + " is empty; remove it")
+		case !hasValue && i == 0:
+			out = append(out, setting{name: "ilert", value: strings.TrimSpace(item), origin: pos, values: values, bare: true})
+			continue
+		case !hasValue:
+			return nil, configErrorf(pos + " is not of the form name=value (see checkmk-notify help)")
+		}
+		s := setting{name: strings.ToLower(rawName), value: strings.TrimSpace(value), origin: pos, values: values}
+		if shownName(rawName) {
+			s.shown = rawName
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// scriptValues are the values of a script's parameters: what follows "=", and the whole
+// item when there is no "=" or what comes before it is not shown as a name (it may be part
+// of a value: a key with "=" in it, a URL with a query).
+func scriptValues(list []string) []string {
+	var values []string
+	for _, item := range list {
+		name, v, ok := strings.Cut(item, "=")
+		if ok {
+			values = append(values, v)
+		}
+		if !ok || !shownName(strings.TrimSpace(name)) {
+			values = append(values, item)
+		}
+	}
+	return values
+}
+
+// builder gathers a rule's settings into a config.
+type builder struct {
+	c            config
+	ilertKeys    []string
+	alertopsURLs []setting // value: the URL; origin for later errors
+	mode         delivery.Sink
+	bareKey      bool
+	proxy        checkmk.Proxy
+	ignoreSSL    bool
+	priority     ilert.Priority
+	urlPrefix    string
+}
+
+// configure reads the destinations and settings from a notification's rule: the
+// alertbridge form, the built-in iLert form, the AlertOps form or a custom script's
+// parameters (see ruleFormOf). Each is turned into settings that apply reads.
 func configure(ctx context.Context, n *checkmk.Notification, env *environment) (config, error) {
 	p := n.Parameters()
-	c := config{spool: true}
-	var (
-		ilertKeys    []string
-		alertopsURLs []string
-		mode         delivery.Sink // "" until set: checkmk, or nagios for a bare 1.x key
-		bareKey      bool
-		proxy        checkmk.Proxy
-		ignoreSSL    = p.IgnoreSSL()
-		priority     ilert.Priority
-		urlPrefix    string
-	)
+	form, err := ruleFormOf(p)
+	if err != nil {
+		return config{}, err
+	}
+	var items []setting
+	switch form {
+	case formScript:
+		items, err = scriptSettings(p.List())
+	case formNone:
+	default:
+		items, err = formSettings(ctx, form, n, env)
+	}
+	if err != nil {
+		return config{form: form}, err
+	}
+	b := &builder{c: config{form: form, spool: true}}
+	for _, s := range items {
+		if err := b.apply(s); err != nil {
+			return b.c, err
+		}
+	}
+	return b.finish(env)
+}
 
-	// The built-in iLert form, in the encoding of any Checkmk version.
-	if hasParam(p, "ILERT_API_KEY") {
-		key, err := resolvePassword(ctx, p, "ILERT_API_KEY", n, env)
-		if err != nil {
-			return c, err
+// apply reads one setting. The names are those of the custom script's parameters (see
+// the help text); the form's fields are translated into them.
+func (b *builder) apply(s setting) error {
+	c := &b.c
+	name, value := s.name, s.value
+	var err error
+	switch name {
+	case "ilert":
+		if value == "" {
+			return s.errorf("ilert= needs the API key of an iLert alert source")
 		}
-		ilertKeys = append(ilertKeys, key)
-	}
-	// The AlertOps plug-in's form: a plain URL field (or a password form, should it become one).
-	if hasParam(p, "ALERTOPS_WEBHOOK_URL") {
-		v, ok := p.Get("ALERTOPS_WEBHOOK_URL")
-		if !ok || !strings.Contains(v, "://") || strings.Contains(v, "\t") {
-			var err error
-			if v, err = resolvePassword(ctx, p, "ALERTOPS_WEBHOOK_URL", n, env); err != nil {
-				return c, err
-			}
+		b.ilertKeys = append(b.ilertKeys, value)
+		b.bareKey = b.bareKey || s.bare
+	case "alertops":
+		if verr := alertops.ValidateWebhookURL(value); verr != nil {
+			return s.detailf("not an AlertOps webhook URL (%s); use the inbound integration's URL, "+
+				"https://notify.alertops.com/POSTAlert/KEY/NAME", "it does not parse", verr)
 		}
-		alertopsURLs = append(alertopsURLs, strings.TrimSpace(v))
-	}
-	if p.Has("PROXY_URL") {
-		var err error
-		if proxy, err = p.Proxy(); err != nil {
-			return c, configErrorf("PARAMETER_PROXY_URL: %v", err)
-		}
-	}
-
-	// Plain script parameters: name=value, or a single bare API key first (iLert's 1.x wrapper).
-	for i, item := range p.List() {
-		name, value, hasValue := strings.Cut(item, "=")
-		name = strings.ToLower(strings.TrimSpace(name))
-		value = strings.TrimSpace(value)
-		if !hasValue {
-			if i == 0 && item != "" {
-				ilertKeys = append(ilertKeys, strings.TrimSpace(item))
-				bareKey = true
-				continue
-			}
-			return c, configErrorf("script parameter %d is not of the form name=value", i+1)
-		}
-		var err error
-		switch name {
-		case "ilert":
-			if value == "" {
-				return c, configErrorf("script parameter %d: ilert= needs an API key", i+1)
-			}
-			ilertKeys = append(ilertKeys, value)
-		case "alertops":
-			alertopsURLs = append(alertopsURLs, value)
-		case "ilert_mode":
-			switch value {
-			case "checkmk":
-				mode = delivery.SinkILertCheckmk
-			case "events":
-				mode = delivery.SinkILert
-			case "nagios":
-				mode = delivery.SinkILertNagios
-			default:
-				return c, configErrorf("ilert_mode=%s: use checkmk, events or nagios", safeValue(value))
-			}
-		case "ilert_priority":
-			priority = ilert.Priority(strings.ToUpper(value))
-			if !priority.Valid() {
-				return c, configErrorf("ilert_priority=%s: use HIGH or LOW", safeValue(value))
-			}
-		case "spool":
-			c.spool, err = parseSwitch(value)
-		case "spool_dir":
-			if value == "" || !filepath.IsAbs(value) {
-				return c, configErrorf("spool_dir must be an absolute directory")
-			}
-			c.spoolDir = value
-		case "url_prefix":
-			if _, perr := httpx.ParseHTTPURL(value); perr != nil {
-				return c, configErrorf("url_prefix must be an http or https URL")
-			}
-			urlPrefix = value
-		case "ignore_ssl":
-			ignoreSSL, err = parseSwitch(value)
-		case "proxy":
-			if proxy, err = checkmk.ParseProxy(value, true); err != nil {
-				return c, configErrorf("proxy=: %v", err)
-			}
-		case "timeout":
-			c.timeout, err = parseDuration(value)
-		case "budget":
-			c.budget, err = parseDuration(value)
-		case "max_age":
-			c.maxAge, err = parseDuration(value)
+		b.alertopsURLs = append(b.alertopsURLs, s)
+	case "ilert_mode":
+		switch value {
+		case "checkmk":
+			b.mode = delivery.SinkILertCheckmk
+		case "events":
+			b.mode = delivery.SinkILert
+		case "nagios":
+			b.mode = delivery.SinkILertNagios
 		default:
-			return c, configErrorf("unknown script parameter %q (parameter %d); see checkmk-notify help", name, i+1)
+			return s.errorf("%s is not a mode; use checkmk, events or nagios", safeValue(value))
 		}
-		if err != nil {
-			return c, configErrorf("script parameter %s: %v", name, err)
+	case "ilert_priority":
+		b.priority = ilert.Priority(strings.ToUpper(value))
+		if !b.priority.Valid() {
+			return s.errorf("%s is not a priority; use HIGH or LOW", safeValue(value))
 		}
+	case "spool":
+		c.spool, err = parseSwitch(value)
+	case "spool_dir":
+		if value == "" || !filepath.IsAbs(value) {
+			return s.errorf("must be an absolute directory, such as /omd/sites/mysite/var/alertbridge/spool")
+		}
+		c.spoolDir = value
+	case "url_prefix":
+		if _, perr := httpx.ParseHTTPURL(value); perr != nil {
+			return s.errorf("must be the http or https URL of the site, such as https://cmk.example.com/mysite/")
+		}
+		b.urlPrefix = value
+	case "ignore_ssl":
+		b.ignoreSSL, err = parseSwitch(value)
+	case "proxy":
+		if b.proxy, err = checkmk.ParseProxy(value, true); err != nil {
+			return s.errorf("not a usable proxy; use FROM_ENVIRONMENT, NO_PROXY or http://[user:password@]host:port")
+		}
+	case "timeout":
+		c.timeout, err = parseDuration(value)
+	case "budget":
+		c.budget, err = parseDuration(value)
+	case "max_age":
+		c.maxAge, err = parseDuration(value)
+	default:
+		return s.unknown()
 	}
+	if err != nil {
+		return s.errorf(strings.ReplaceAll(err.Error(), "%", "%%"))
+	}
+	return nil
+}
 
-	if len(ilertKeys) == 0 && len(alertopsURLs) == 0 {
-		return c, configErrorf("%s", noDestinationHelp)
+// unknown is the error for a setting apply does not know.
+func (s setting) unknown() error {
+	switch {
+	case s.fromForm:
+		return s.errorf("this checkmk-notify does not support the field; install the package's own " +
+			"checkmk-notify or untick the field")
+	case s.shown != "":
+		return s.errorf("unknown name; the names are listed by checkmk-notify help")
 	}
+	return s.errorf("unknown name (not shown: it does not look like a parameter name; a value " +
+		"with \"=\" in the wrong parameter?); the names are listed by checkmk-notify help")
+}
+
+// finish checks that the rule names a destination and makes its targets.
+func (b *builder) finish(env *environment) (config, error) {
+	c := b.c
+	if len(b.ilertKeys) == 0 && len(b.alertopsURLs) == 0 {
+		return c, configErrorf(noDestinationHelp)
+	}
+	mode := b.mode
 	if mode == "" {
 		mode = delivery.SinkILertCheckmk
-		if bareKey {
+		if b.bareKey {
 			mode = delivery.SinkILertNagios // the 1.x plug-in's alert sources are of type Nagios / Icinga
 		}
 	}
 	proxySetting := ""
-	switch proxy.Mode() {
+	switch b.proxy.Mode() {
 	case checkmk.ProxyNone:
 		proxySetting = delivery.NoProxy
 	case checkmk.ProxyExplicit:
-		proxySetting = proxy.URL().String()
+		proxySetting = b.proxy.URL().String()
 	}
 	base := ilert.DefaultBaseURL
 	if v := env.getenv(envILertURL); v != "" {
 		if _, err := httpx.ParseHTTPURL(v); err != nil {
-			return c, configErrorf("%s must be an http or https URL", envILertURL)
+			return c, configErrorf(envILertURL + " must be an http or https URL")
 		}
 		base = strings.TrimRight(v, "/")
 	}
 	seen := map[string]bool{}
-	for _, key := range ilertKeys {
-		t := target{sink: mode, key: key, baseURL: base, proxy: proxySetting, ignoreSSL: ignoreSSL,
-			priority: priority, urlPrefix: urlPrefix}
+	for _, key := range b.ilertKeys {
+		t := target{sink: mode, key: key, baseURL: base, proxy: proxySetting, ignoreSSL: b.ignoreSSL,
+			priority: b.priority, urlPrefix: b.urlPrefix}
 		if !seen[t.spoolName()] {
 			seen[t.spoolName()] = true
 			c.targets = append(c.targets, t)
 		}
 	}
-	for _, raw := range alertopsURLs {
-		u, err := overrideAlertOpsURL(raw, env.getenv(envAlertOpsURL))
+	for _, s := range b.alertopsURLs {
+		u, err := overrideAlertOpsURL(s.value, env.getenv(envAlertOpsURL))
 		if err != nil {
 			return c, err
 		}
-		if err := alertops.ValidateWebhookURL(u); err != nil {
-			return c, configErrorf("AlertOps webhook URL: %v", err)
+		if verr := alertops.ValidateWebhookURL(u); verr != nil {
+			return c, s.detailf("not an AlertOps webhook URL after "+envAlertOpsURL+" replaced scheme and host (%s)",
+				"it does not parse", verr, u)
 		}
-		t := target{sink: delivery.SinkAlertOps, webhookURL: u, proxy: proxySetting, ignoreSSL: ignoreSSL, urlPrefix: urlPrefix}
+		t := target{sink: delivery.SinkAlertOps, webhookURL: u, proxy: proxySetting, ignoreSSL: b.ignoreSSL, urlPrefix: b.urlPrefix}
 		if !seen[t.spoolName()] {
 			seen[t.spoolName()] = true
 			c.targets = append(c.targets, t)
 		}
 	}
 	return c, nil
-}
-
-// hasParam reports whether the rule carries PARAMETER_<key> in any encoding.
-func hasParam(p checkmk.Parameters, key string) bool {
-	for _, k := range p.Keys() {
-		if k == key || strings.HasPrefix(k, key+"_") {
-			return true
-		}
-	}
-	return false
-}
-
-// resolvePassword decodes a password parameter and reads it from the site's password store
-// when the rule refers to one.
-func resolvePassword(ctx context.Context, p checkmk.Parameters, key string, n *checkmk.Notification, env *environment) (string, error) {
-	pw, err := p.Password(key)
-	if err != nil {
-		return "", configErrorf("PARAMETER_%s: %v", key, err)
-	}
-	var store *checkmk.PasswordStore
-	if pw.IsStored() {
-		root := n.SiteRoot
-		if root == "" {
-			root = env.getenv("OMD_ROOT")
-		}
-		if root == "" {
-			return "", configErrorf("PARAMETER_%s refers to the password store, but OMD_ROOT is not set", key)
-		}
-		store = env.passwordStore(root)
-	}
-	secret, err := pw.Resolve(ctx, store)
-	if err != nil {
-		return "", configErrorf("PARAMETER_%s: %v", key, err)
-	}
-	if secret.IsZero() {
-		return "", configErrorf("PARAMETER_%s is empty", key)
-	}
-	return secret.Reveal(), nil
 }
 
 // overrideAlertOpsURL replaces scheme and host of a webhook URL with those of override.
@@ -324,7 +399,7 @@ func overrideAlertOpsURL(raw, override string) (string, error) {
 	}
 	o, err := httpx.ParseHTTPURL(override)
 	if err != nil {
-		return "", configErrorf("%s must be an http or https URL", envAlertOpsURL)
+		return "", configErrorf(envAlertOpsURL + " must be an http or https URL")
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
@@ -360,18 +435,57 @@ func parseDuration(v string) (time.Duration, error) {
 	return d, nil
 }
 
+// maxShownValue is the longest value an error quotes.
+const maxShownValue = 6
+
 // safeValue quotes a value for an error message only when it is a short word of letters
-// (a mistyped mode or priority), which cannot be a key; anything else is left out.
+// (a mistyped mode or priority), at most six, which cannot be a key; anything else is left
+// out.
 func safeValue(v string) string {
-	if len(v) > 12 || v == "" {
-		return "(value not shown)"
+	if len(v) > maxShownValue || v == "" {
+		return "the value (not shown)"
 	}
 	for _, r := range v {
 		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '_') {
-			return "(value not shown)"
+			return "the value (not shown)"
 		}
 	}
 	return strconv.Quote(v)
+}
+
+// detailf is errorf with the reason of a library error, err, for the one %s of format.
+// The texts of library errors are meant to leave values out; detailf makes sure of it
+// before one reaches notify.log: when the reason (the text without its package prefix,
+// such as "alertops: invalid webhook URL: ") holds more than six bytes in a row of one of
+// the rule's values or of more, compared without case, the constant fallback takes its
+// place. The fixed words of Checkmk's encodings (publicWords) are not values here.
+func (s setting) detailf(format, fallback string, err error, more ...string) error {
+	text := err.Error()
+	for _, prefix := range []string{alertops.ErrInvalidWebhookURL.Error() + ": ", "checkmk: "} {
+		text = strings.TrimPrefix(text, prefix)
+	}
+	lower := strings.ToLower(text)
+	for _, v := range append(slices.Clone(s.values), more...) {
+		if publicWords[v] {
+			continue
+		}
+		v = strings.ToLower(v)
+		for i := 0; i+maxShownValue < len(v); i++ {
+			if strings.Contains(lower, v[i:i+maxShownValue+1]) {
+				return s.errorf(strings.Replace(format, "%s", strings.ReplaceAll(fallback, "%", "%%"), 1))
+			}
+		}
+	}
+	return s.errorf(format, text)
+}
+
+// publicWords are the fixed words of the encodings Checkmk writes (password kinds, choices,
+// checkbox values) and of the script parameters: never secrets.
+var publicWords = map[string]bool{
+	"cmk_postprocessed": true, "explicit_password": true, "stored_password": true, "store": true,
+	"password": true, "ilert_api_key": true, "alertops_webhook_url": true, "True": true, "False": true,
+	"manual": true, "automatic_http": true, "automatic_https": true, "FROM_ENVIRONMENT": true,
+	"NO_PROXY": true, "checkmk": true, "events": true, "nagios": true, "HIGH": true, "LOW": true,
 }
 
 // defaultSpoolDir is the queue of the site, or a private directory outside a site.
