@@ -49,9 +49,11 @@ func TestDryRun(t *testing.T) {
 		t.Fatalf("exit %d; output:\n%s", r.code, r.out)
 	}
 	for _, want := range []string{
-		"iLert: would send PROBLEM web01/Filesystem /var (POST " + h.ilert.URL() + "/api/v1/events/checkmk-ext/[redacted])",
-		"AlertOps: would send PROBLEM web01/Filesystem /var (POST " + h.alertops.BaseURL() + "/POSTAlert/[redacted]/CheckMK)",
+		"iLert: would send PROBLEM web01/Filesystem /var (POST " + h.ilert.URL() + "/api/v1/events/checkmk-ext/[secret])",
+		"AlertOps: would send PROBLEM web01/Filesystem /var (POST " + h.alertops.BaseURL() + "/POSTAlert/[secret]/CheckMK)",
 		`"SERVICEDESC": "Filesystem /var"`,
+		"    Agent: checkmk/extension/1.0\n", // the header Checkmk's built-in method sends
+		"[secret]: the API key (in the URL); everything else is sent as shown",
 		"iLert: dry run, nothing sent",
 	} {
 		if !strings.Contains(r.out, want) {
