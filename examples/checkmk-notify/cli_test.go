@@ -98,8 +98,8 @@ func TestInstall(t *testing.T) {
 	if lines[0] != "#!/bin/sh" || lines[1] != "# iLert (alertbridge)" || lines[2] != "# Bulk: yes" {
 		t.Errorf("wrapper header:\n%s", b)
 	}
-	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o755 {
-		t.Errorf("wrapper mode %v (%v), want 0755", fi.Mode().Perm(), err)
+	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o700 {
+		t.Errorf("wrapper mode %v (%v), want 0700, as Checkmk installs notification scripts", fi.Mode().Perm(), err)
 	}
 
 	// Checkmk runs the wrapper: environment only, no arguments; and with --bulk.
