@@ -116,12 +116,14 @@ func TestParameterFixtures(t *testing.T) {
 func TestPasswordForms(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		name     string
-		ctx      map[string]string
-		secret   string
-		storeID  string
-		errName  string // variable an error must name
-		errMatch error
+		name      string
+		ctx       map[string]string
+		secret    string
+		storeID   string
+		errName   string // variable an error must name
+		errMatch  error
+		wantShown string // a marker word the error quotes
+		notShown  string // a value the error must not show
 	}{
 		{name: "2.0 explicit", ctx: map[string]string{"PARAMETER_K": "ilert_api_key\tabc"}, secret: "abc"},
 		{name: "2.0 explicit with spaces", ctx: map[string]string{"PARAMETER_K": "password\ta b\tc"}, secret: "a b\tc"},
@@ -137,7 +139,8 @@ func TestPasswordForms(t *testing.T) {
 		{name: "missing", ctx: map[string]string{"PARAMETER_OTHER": "x"}, errName: "PARAMETER_K", errMatch: ErrInvalidContext},
 		{name: "empty", ctx: map[string]string{"PARAMETER_K": ""}, errName: "PARAMETER_K", errMatch: ErrInvalidContext},
 		{name: "empty store id", ctx: map[string]string{"PARAMETER_K": "store\t"}, errName: "PARAMETER_K", errMatch: ErrInvalidContext},
-		{name: "2.4 unknown kind", ctx: map[string]string{"PARAMETER_K_1": "cmk_postprocessed", "PARAMETER_K_2": "vault_password", "PARAMETER_K_3_1": "secretid999"}, errName: "PARAMETER_K_2", errMatch: ErrInvalidContext},
+		{name: "2.4 unknown kind", ctx: map[string]string{"PARAMETER_K_1": "cmk_postprocessed", "PARAMETER_K_2": "vault_password", "PARAMETER_K_3_1": "secretid999"}, errName: "PARAMETER_K_2", errMatch: ErrInvalidContext, wantShown: `"vault_password"`},
+		{name: "2.4 secret where the kind belongs", ctx: map[string]string{"PARAMETER_K_1": "cmk_postprocessed", "PARAMETER_K_2": "il1Secret0Key9", "PARAMETER_K_3_1": "id"}, errName: "PARAMETER_K_2", errMatch: ErrInvalidContext, notShown: "Secret0Key"},
 		{name: "2.4 explicit empty", ctx: map[string]string{"PARAMETER_K_1": "cmk_postprocessed", "PARAMETER_K_2": "explicit_password", "PARAMETER_K_3_1": "uuid1", "PARAMETER_K_3_2": ""}, errName: "PARAMETER_K_3_2", errMatch: ErrInvalidContext},
 	}
 	for _, tt := range tests {
@@ -150,6 +153,12 @@ func TestPasswordForms(t *testing.T) {
 				}
 				if tt.ctx["PARAMETER_K_3_1"] != "" && strings.Contains(err.Error(), tt.ctx["PARAMETER_K_3_1"]) {
 					t.Errorf("error %q shows a value", err)
+				}
+				if tt.wantShown != "" && !strings.Contains(err.Error(), tt.wantShown) {
+					t.Errorf("error %q does not quote %q", err, tt.wantShown)
+				}
+				if tt.notShown != "" && strings.Contains(err.Error(), tt.notShown) {
+					t.Errorf("error %q shows the value %q", err, tt.notShown)
 				}
 				return
 			}

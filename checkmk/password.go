@@ -129,10 +129,29 @@ func (p Parameters) password24(key, how string) (Password, error) {
 	case pwStored:
 		return storedOrErr(name+"_3_1", id)
 	}
+	shown := "the value"
+	if markerWord(how) {
+		shown = strconv.Quote(how)
+	}
 	return Password{}, &InvalidVariableError{
 		Name:   name + "_2",
-		Reason: fmt.Sprintf("%.40q is neither %s nor %s", how, pwExplicit, pwStored),
+		Reason: fmt.Sprintf("%s is neither %s nor %s", shown, pwExplicit, pwStored),
 	}
+}
+
+// markerWord reports whether s looks like one of Checkmk's marker words (such as
+// "explicit_password"): 1 to 32 lower-case letters and "_". Only such a value is quoted
+// in an error; anything else could be a misplaced secret.
+func markerWord(s string) bool {
+	if s == "" || len(s) > 32 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= 'a' && c <= 'z' || c == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 func explicitOrErr(name, secret string) (Password, error) {

@@ -49,9 +49,11 @@ func TestDryRun(t *testing.T) {
 		t.Fatalf("exit %d; output:\n%s", r.code, r.out)
 	}
 	for _, want := range []string{
-		"iLert: would send PROBLEM web01/Filesystem /var (POST " + h.ilert.URL() + "/api/v1/events/checkmk-ext/[redacted])",
-		"AlertOps: would send PROBLEM web01/Filesystem /var (POST " + h.alertops.BaseURL() + "/POSTAlert/[redacted]/CheckMK)",
+		"iLert: would send PROBLEM web01/Filesystem /var (POST " + h.ilert.URL() + "/api/v1/events/checkmk-ext/[secret])",
+		"AlertOps: would send PROBLEM web01/Filesystem /var (POST " + h.alertops.BaseURL() + "/POSTAlert/[secret]/CheckMK)",
 		`"SERVICEDESC": "Filesystem /var"`,
+		"    Agent: checkmk/extension/1.0\n", // the header Checkmk's built-in method sends
+		"[secret]: the API key (in the URL); everything else is sent as shown",
 		"iLert: dry run, nothing sent",
 	} {
 		if !strings.Contains(r.out, want) {
@@ -96,8 +98,8 @@ func TestInstall(t *testing.T) {
 	if lines[0] != "#!/bin/sh" || lines[1] != "# iLert (alertbridge)" || lines[2] != "# Bulk: yes" {
 		t.Errorf("wrapper header:\n%s", b)
 	}
-	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o755 {
-		t.Errorf("wrapper mode %v (%v), want 0755", fi.Mode().Perm(), err)
+	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o700 {
+		t.Errorf("wrapper mode %v (%v), want 0700, as Checkmk installs notification scripts", fi.Mode().Perm(), err)
 	}
 
 	// Checkmk runs the wrapper: environment only, no arguments; and with --bulk.

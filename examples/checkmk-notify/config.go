@@ -94,8 +94,9 @@ func ownQueue(name string) bool {
 	return true
 }
 
-// config is what a notification's rule parameters ask for.
+// config is what a notification's rule asks for.
 type config struct {
+	form     ruleForm // where the settings came from
 	targets  []target
 	spool    bool
 	spoolDir string
@@ -104,217 +105,173 @@ type config struct {
 	maxAge   time.Duration
 }
 
-// configError is a configuration problem: exit 2. Its text never contains a value.
-type configError struct{ msg string }
+// noDestinationHelp says what to configure when a rule names no destination.
+const noDestinationHelp = "no destination configured: a rule form needs the iLert alert source API key " +
+	"(PARAMETER_ILERT_API_KEY) or the AlertOps webhook URL (PARAMETER_ALERTOPS_WEBHOOK_URL); a custom " +
+	"script needs the script parameters ilert=<API key> and/or alertops=<webhook URL>"
 
-func (e *configError) Error() string { return e.msg }
-
-func configErrorf(format string, args ...any) error {
-	return &configError{msg: fmt.Sprintf(format, args...)}
+// builder gathers a rule's settings into a config.
+type builder struct {
+	c            config
+	ilertKeys    []string
+	alertopsURLs []setting // value: the URL; origin for later errors
+	mode         delivery.Sink
+	bareKey      bool
+	proxy        checkmk.Proxy
+	ignoreSSL    bool
+	priority     ilert.Priority
+	urlPrefix    string
 }
 
-// noDestinationHelp says what to configure when a rule names no destination.
-const noDestinationHelp = "no destination configured: use the built-in iLert rule form " +
-	"(PARAMETER_ILERT_API_KEY), the AlertOps form (PARAMETER_ALERTOPS_WEBHOOK_URL), or the " +
-	"script parameters ilert=<API key> and/or alertops=<webhook URL>"
-
-// configure reads the destinations and settings from a notification's parameters. Plain
-// script parameters, the built-in iLert form and the AlertOps form may be combined.
+// configure reads the destinations and settings from a notification's rule: the
+// alertbridge form, the built-in iLert form, the AlertOps form or a custom script's
+// parameters (see ruleFormOf). Each is turned into settings that apply reads.
 func configure(ctx context.Context, n *checkmk.Notification, env *environment) (config, error) {
 	p := n.Parameters()
-	c := config{spool: true}
-	var (
-		ilertKeys    []string
-		alertopsURLs []string
-		mode         delivery.Sink // "" until set: checkmk, or nagios for a bare 1.x key
-		bareKey      bool
-		proxy        checkmk.Proxy
-		ignoreSSL    = p.IgnoreSSL()
-		priority     ilert.Priority
-		urlPrefix    string
-	)
+	form, err := ruleFormOf(p)
+	if err != nil {
+		return config{}, err
+	}
+	var items []setting
+	switch form {
+	case formScript:
+		items, err = scriptSettings(p.List())
+	case formNone:
+	default:
+		items, err = formSettings(ctx, form, n, env)
+	}
+	if err != nil {
+		return config{form: form}, err
+	}
+	b := &builder{c: config{form: form, spool: true}}
+	for _, s := range items {
+		if err := b.apply(s); err != nil {
+			return b.c, err
+		}
+	}
+	return b.finish(env)
+}
 
-	// The built-in iLert form, in the encoding of any Checkmk version.
-	if hasParam(p, "ILERT_API_KEY") {
-		key, err := resolvePassword(ctx, p, "ILERT_API_KEY", n, env)
-		if err != nil {
-			return c, err
+// apply reads one setting. The names are those of the custom script's parameters (see
+// the help text); the form's fields are translated into them.
+func (b *builder) apply(s setting) error {
+	c := &b.c
+	name, value := s.name, s.value
+	var err error
+	switch name {
+	case "ilert":
+		if value == "" {
+			return s.errorf("ilert= needs the API key of an iLert alert source")
 		}
-		ilertKeys = append(ilertKeys, key)
-	}
-	// The AlertOps plug-in's form: a plain URL field (or a password form, should it become one).
-	if hasParam(p, "ALERTOPS_WEBHOOK_URL") {
-		v, ok := p.Get("ALERTOPS_WEBHOOK_URL")
-		if !ok || !strings.Contains(v, "://") || strings.Contains(v, "\t") {
-			var err error
-			if v, err = resolvePassword(ctx, p, "ALERTOPS_WEBHOOK_URL", n, env); err != nil {
-				return c, err
-			}
+		b.ilertKeys = append(b.ilertKeys, value)
+		b.bareKey = b.bareKey || s.bare
+	case "alertops":
+		if verr := alertops.ValidateWebhookURL(value); verr != nil {
+			return s.detailf("not an AlertOps webhook URL (%s); use the inbound integration's URL, "+
+				"https://notify.alertops.com/POSTAlert/KEY/NAME", "it does not parse", verr)
 		}
-		alertopsURLs = append(alertopsURLs, strings.TrimSpace(v))
-	}
-	if p.Has("PROXY_URL") {
-		var err error
-		if proxy, err = p.Proxy(); err != nil {
-			return c, configErrorf("PARAMETER_PROXY_URL: %v", err)
-		}
-	}
-
-	// Plain script parameters: name=value, or a single bare API key first (iLert's 1.x wrapper).
-	for i, item := range p.List() {
-		name, value, hasValue := strings.Cut(item, "=")
-		name = strings.ToLower(strings.TrimSpace(name))
-		value = strings.TrimSpace(value)
-		if !hasValue {
-			if i == 0 && item != "" {
-				ilertKeys = append(ilertKeys, strings.TrimSpace(item))
-				bareKey = true
-				continue
-			}
-			return c, configErrorf("script parameter %d is not of the form name=value", i+1)
-		}
-		var err error
-		switch name {
-		case "ilert":
-			if value == "" {
-				return c, configErrorf("script parameter %d: ilert= needs an API key", i+1)
-			}
-			ilertKeys = append(ilertKeys, value)
-		case "alertops":
-			alertopsURLs = append(alertopsURLs, value)
-		case "ilert_mode":
-			switch value {
-			case "checkmk":
-				mode = delivery.SinkILertCheckmk
-			case "events":
-				mode = delivery.SinkILert
-			case "nagios":
-				mode = delivery.SinkILertNagios
-			default:
-				return c, configErrorf("ilert_mode=%s: use checkmk, events or nagios", safeValue(value))
-			}
-		case "ilert_priority":
-			priority = ilert.Priority(strings.ToUpper(value))
-			if !priority.Valid() {
-				return c, configErrorf("ilert_priority=%s: use HIGH or LOW", safeValue(value))
-			}
-		case "spool":
-			c.spool, err = parseSwitch(value)
-		case "spool_dir":
-			if value == "" || !filepath.IsAbs(value) {
-				return c, configErrorf("spool_dir must be an absolute directory")
-			}
-			c.spoolDir = value
-		case "url_prefix":
-			if _, perr := httpx.ParseHTTPURL(value); perr != nil {
-				return c, configErrorf("url_prefix must be an http or https URL")
-			}
-			urlPrefix = value
-		case "ignore_ssl":
-			ignoreSSL, err = parseSwitch(value)
-		case "proxy":
-			if proxy, err = checkmk.ParseProxy(value, true); err != nil {
-				return c, configErrorf("proxy=: %v", err)
-			}
-		case "timeout":
-			c.timeout, err = parseDuration(value)
-		case "budget":
-			c.budget, err = parseDuration(value)
-		case "max_age":
-			c.maxAge, err = parseDuration(value)
+		b.alertopsURLs = append(b.alertopsURLs, s)
+	case "ilert_mode":
+		switch value {
+		case "checkmk":
+			b.mode = delivery.SinkILertCheckmk
+		case "events":
+			b.mode = delivery.SinkILert
+		case "nagios":
+			b.mode = delivery.SinkILertNagios
 		default:
-			return c, configErrorf("unknown script parameter %q (parameter %d); see checkmk-notify help", name, i+1)
+			return s.errorf("%s is not a mode; use checkmk, events or nagios", safeValue(value))
 		}
-		if err != nil {
-			return c, configErrorf("script parameter %s: %v", name, err)
+	case "ilert_priority":
+		b.priority = ilert.Priority(strings.ToUpper(value))
+		if !b.priority.Valid() {
+			return s.errorf("%s is not a priority; use HIGH or LOW", safeValue(value))
 		}
+	case "spool":
+		c.spool, err = parseSwitch(value)
+	case "spool_dir":
+		if value == "" || !filepath.IsAbs(value) {
+			return s.errorf("must be an absolute directory, such as /omd/sites/mysite/var/alertbridge/spool")
+		}
+		c.spoolDir = value
+	case "url_prefix":
+		if _, perr := httpx.ParseHTTPURL(value); perr != nil {
+			return s.errorf("must be the http or https URL of the site, such as https://cmk.example.com/mysite/")
+		}
+		b.urlPrefix = value
+	case "ignore_ssl":
+		b.ignoreSSL, err = parseSwitch(value)
+	case "proxy":
+		if b.proxy, err = checkmk.ParseProxy(value, true); err != nil {
+			return s.errorf("not a usable proxy; use FROM_ENVIRONMENT, NO_PROXY or http://[user:password@]host:port")
+		}
+	case "timeout":
+		c.timeout, err = parseDuration(value)
+	case "budget":
+		c.budget, err = parseDuration(value)
+	case "max_age":
+		c.maxAge, err = parseDuration(value)
+	default:
+		return s.unknown()
 	}
+	if err != nil {
+		return s.errorf(strings.ReplaceAll(err.Error(), "%", "%%"))
+	}
+	return nil
+}
 
-	if len(ilertKeys) == 0 && len(alertopsURLs) == 0 {
-		return c, configErrorf("%s", noDestinationHelp)
+// finish checks that the rule names a destination and makes its targets.
+func (b *builder) finish(env *environment) (config, error) {
+	c := b.c
+	if len(b.ilertKeys) == 0 && len(b.alertopsURLs) == 0 {
+		return c, configErrorf(noDestinationHelp)
 	}
+	mode := b.mode
 	if mode == "" {
 		mode = delivery.SinkILertCheckmk
-		if bareKey {
+		if b.bareKey {
 			mode = delivery.SinkILertNagios // the 1.x plug-in's alert sources are of type Nagios / Icinga
 		}
 	}
 	proxySetting := ""
-	switch proxy.Mode() {
+	switch b.proxy.Mode() {
 	case checkmk.ProxyNone:
 		proxySetting = delivery.NoProxy
 	case checkmk.ProxyExplicit:
-		proxySetting = proxy.URL().String()
+		proxySetting = b.proxy.URL().String()
 	}
 	base := ilert.DefaultBaseURL
 	if v := env.getenv(envILertURL); v != "" {
 		if _, err := httpx.ParseHTTPURL(v); err != nil {
-			return c, configErrorf("%s must be an http or https URL", envILertURL)
+			return c, configErrorf(envILertURL + " must be an http or https URL")
 		}
 		base = strings.TrimRight(v, "/")
 	}
 	seen := map[string]bool{}
-	for _, key := range ilertKeys {
-		t := target{sink: mode, key: key, baseURL: base, proxy: proxySetting, ignoreSSL: ignoreSSL,
-			priority: priority, urlPrefix: urlPrefix}
+	for _, key := range b.ilertKeys {
+		t := target{sink: mode, key: key, baseURL: base, proxy: proxySetting, ignoreSSL: b.ignoreSSL,
+			priority: b.priority, urlPrefix: b.urlPrefix}
 		if !seen[t.spoolName()] {
 			seen[t.spoolName()] = true
 			c.targets = append(c.targets, t)
 		}
 	}
-	for _, raw := range alertopsURLs {
-		u, err := overrideAlertOpsURL(raw, env.getenv(envAlertOpsURL))
+	for _, s := range b.alertopsURLs {
+		u, err := overrideAlertOpsURL(s.value, env.getenv(envAlertOpsURL))
 		if err != nil {
 			return c, err
 		}
-		if err := alertops.ValidateWebhookURL(u); err != nil {
-			return c, configErrorf("AlertOps webhook URL: %v", err)
+		if verr := alertops.ValidateWebhookURL(u); verr != nil {
+			return c, s.detailf("not an AlertOps webhook URL after "+envAlertOpsURL+" replaced scheme and host (%s)",
+				"it does not parse", verr, u)
 		}
-		t := target{sink: delivery.SinkAlertOps, webhookURL: u, proxy: proxySetting, ignoreSSL: ignoreSSL, urlPrefix: urlPrefix}
+		t := target{sink: delivery.SinkAlertOps, webhookURL: u, proxy: proxySetting, ignoreSSL: b.ignoreSSL, urlPrefix: b.urlPrefix}
 		if !seen[t.spoolName()] {
 			seen[t.spoolName()] = true
 			c.targets = append(c.targets, t)
 		}
 	}
 	return c, nil
-}
-
-// hasParam reports whether the rule carries PARAMETER_<key> in any encoding.
-func hasParam(p checkmk.Parameters, key string) bool {
-	for _, k := range p.Keys() {
-		if k == key || strings.HasPrefix(k, key+"_") {
-			return true
-		}
-	}
-	return false
-}
-
-// resolvePassword decodes a password parameter and reads it from the site's password store
-// when the rule refers to one.
-func resolvePassword(ctx context.Context, p checkmk.Parameters, key string, n *checkmk.Notification, env *environment) (string, error) {
-	pw, err := p.Password(key)
-	if err != nil {
-		return "", configErrorf("PARAMETER_%s: %v", key, err)
-	}
-	var store *checkmk.PasswordStore
-	if pw.IsStored() {
-		root := n.SiteRoot
-		if root == "" {
-			root = env.getenv("OMD_ROOT")
-		}
-		if root == "" {
-			return "", configErrorf("PARAMETER_%s refers to the password store, but OMD_ROOT is not set", key)
-		}
-		store = env.passwordStore(root)
-	}
-	secret, err := pw.Resolve(ctx, store)
-	if err != nil {
-		return "", configErrorf("PARAMETER_%s: %v", key, err)
-	}
-	if secret.IsZero() {
-		return "", configErrorf("PARAMETER_%s is empty", key)
-	}
-	return secret.Reveal(), nil
 }
 
 // overrideAlertOpsURL replaces scheme and host of a webhook URL with those of override.
@@ -324,7 +281,7 @@ func overrideAlertOpsURL(raw, override string) (string, error) {
 	}
 	o, err := httpx.ParseHTTPURL(override)
 	if err != nil {
-		return "", configErrorf("%s must be an http or https URL", envAlertOpsURL)
+		return "", configErrorf(envAlertOpsURL + " must be an http or https URL")
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
@@ -358,20 +315,6 @@ func parseDuration(v string) (time.Duration, error) {
 		return 0, errors.New("must be positive")
 	}
 	return d, nil
-}
-
-// safeValue quotes a value for an error message only when it is a short word of letters
-// (a mistyped mode or priority), which cannot be a key; anything else is left out.
-func safeValue(v string) string {
-	if len(v) > 12 || v == "" {
-		return "(value not shown)"
-	}
-	for _, r := range v {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '_') {
-			return "(value not shown)"
-		}
-	}
-	return strconv.Quote(v)
 }
 
 // defaultSpoolDir is the queue of the site, or a private directory outside a site.

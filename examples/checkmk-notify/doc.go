@@ -7,8 +7,13 @@
 // plug-in (a bare API key as the first script parameter, sent as the 1.x XML to the same
 // Nagios / Icinga alert source; no cron job needed) and the
 // AlertOps plug-in (name "alertops"). It reads the rule parameters of each of them in the
-// encodings of Checkmk 2.0 to 2.4, including API keys from the site's password store, and
-// its own custom-script parameters (ilert=<key>, alertops=<webhook URL>, ...).
+// encodings of Checkmk 2.0 to 2.5, including API keys from the site's password store, its
+// own custom-script parameters (ilert=<key>, alertops=<webhook URL>, ...) and the form of
+// its own method "alertbridge", which the extension package brings. It tells the kind of
+// rule by its variables and translates a form's fields into the script parameters of the
+// same meaning, so that one parser reads them all; a configuration error names the
+// parameter by its position (and its name, when it looks like one) or the form's field,
+// and never shows a value.
 //
 // # Invocation
 //
@@ -16,12 +21,13 @@
 //	checkmk-notify --bulk          a bulk notification from standard input
 //	checkmk-notify flush           deliver what is queued (cron, or by hand)
 //	checkmk-notify demo            loopback receivers, no account, no network
-//	checkmk-notify install         write the wrapper script Checkmk runs
+//	checkmk-notify mkp             build the extension package (MKP) for mkp add / enable
+//	checkmk-notify install         write the wrapper script Checkmk runs (--form: and the form)
 //	checkmk-notify help | version
 //
-// -n (--dry-run) prints the requests that would be sent, secrets redacted, and sends and
-// queues nothing. "checkmk-notify help" documents every parameter, the queue layout and the
-// exit codes.
+// -n (--dry-run) prints the requests exactly as the clients build them (route, headers,
+// body), with [secret] where a key or password goes, and sends and queues nothing.
+// "checkmk-notify help" documents every parameter, the queue layout and the exit codes.
 //
 // # Delivery
 //

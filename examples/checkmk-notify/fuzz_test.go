@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"maps"
+	"fmt"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -57,18 +59,14 @@ func TestQueuedRequest(t *testing.T) {
 	}
 }
 
-// canary marks parameter values in FuzzScriptParameters.
-const canary = "-c4n4ry9"
-
 // FuzzScriptParameters: any list of custom script parameters configures or fails with a
-// configuration error, never a panic, and no error shows a long parameter value.
+// configuration error, never a panic, and no error shows more than six bytes in a row of a
+// parameter's value (issue 9 §3), compared without case: what an error holds besides its
+// constant text (and the parameter names it quotes, which are part of it) never comes from
+// a value.
 func FuzzScriptParameters(f *testing.F) {
 	f.Add("ilert=" + fixtureILertKey + "\nalertops=" + fixtureAlertOpsURL)
-	f.Add(fixtureILertKey)
-	f.Add("ilert=k\nilert_mode=events\nilert_priority=low\nspool=off\ntimeout=5\nproxy=NO_PROXY")
-	f.Add("alertops=" + fixtureAlertOpsURL + "\nproxy=http://user:secretpassword@proxy:3128\nignore_ssl=yes")
-	f.Add("colour=blue-secret-value-xyz\nilert=k")
-	f.Add("ilert=k\nspool_dir=relative\nurl_prefix=ftp://x\nmax_age=-1s")
+	f.Add("alertops=abcdefgh://notify.alertops.com/POSTAlert/" + fixtureAlertOpsKey + "/CheckMK")
 	env := &environment{getenv: func(string) string { return "" }}
 	f.Fuzz(func(t *testing.T, list string) {
 		ctx := map[string]string{"WHAT": "HOST", "HOSTNAME": "web01", "NOTIFICATIONTYPE": "PROBLEM"}
@@ -83,20 +81,28 @@ func FuzzScriptParameters(f *testing.F) {
 		}
 		cfg, err := configure(context.Background(), n, env)
 		if err != nil {
-			if _, ok := err.(*configError); !ok {
+			ce, ok := err.(*configError)
+			if !ok {
 				t.Fatalf("error of type %T, want *configError: %v", err, err)
 			}
-			// The same list with a marker in every value: no error may show the marker.
-			marked := maps.Clone(ctx)
-			for i := range items {
-				marked["PARAMETER_"+strconv.Itoa(i+1)] += canary
+			// The values: what follows "=", and the whole item when there is no "=" (a
+			// bare key) or when what comes before it does not look like a name (a URL with
+			// a query, a key with "=" in it). Names that look like one may be shown.
+			var values, names []string
+			for _, it := range items {
+				name, v, ok := strings.Cut(it, "=")
+				name = strings.TrimSpace(name)
+				switch {
+				case ok && looksLikeName.MatchString(name):
+					values, names = append(values, v), append(names, name)
+				case ok:
+					values = append(values, v, it)
+				default:
+					values = append(values, it)
+				}
 			}
-			mn, merr := checkmk.New(marked)
-			if merr != nil {
-				return
-			}
-			if _, err := configure(context.Background(), mn, env); err != nil && strings.Contains(err.Error(), canary) {
-				t.Errorf("configuration error %q shows a parameter value", err)
+			if w, ok := leakedValue(ce, values, names...); ok {
+				t.Errorf("configuration error %q shows %q of a parameter value", err, w)
 			}
 			return
 		}
@@ -109,4 +115,72 @@ func FuzzScriptParameters(f *testing.F) {
 			}
 		}
 	})
+}
+
+// FuzzFormParameters: any set of form fields (one KEY=value per line, passed as
+// PARAMETER_KEY) configures or fails with a configuration error, never a panic, and no
+// error shows more than six bytes in a row of a value that may carry a secret: the fields
+// of the iLert API key, the AlertOps webhook URL and the proxy, in every encoding (but
+// for the fixed words of the encodings, such as explicit_password).
+func FuzzFormParameters(f *testing.F) {
+	f.Add("ILERT_API_KEY_1=cmk_postprocessed\nILERT_API_KEY_2=explicit_password\nILERT_API_KEY_3_2=" + fixtureILertKey)
+	env := &environment{getenv: func(string) string { return "" }}
+	f.Fuzz(func(t *testing.T, fields string) {
+		ctx := map[string]string{"WHAT": "HOST", "HOSTNAME": "web01", "NOTIFICATIONTYPE": "PROBLEM"}
+		var secrets []string
+		for _, line := range strings.Split(fields, "\n") {
+			k, v, ok := strings.Cut(line, "=")
+			if !ok || k == "" || strings.ContainsFunc(k, func(r rune) bool { return !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_') }) {
+				continue
+			}
+			ctx["PARAMETER_"+k] = v
+		}
+		for k, v := range ctx {
+			for _, g := range []string{"ILERT_API_KEY", "ALERTOPS_WEBHOOK_URL", "PROXY_URL"} {
+				if hasGroup([]string{strings.TrimPrefix(k, "PARAMETER_")}, g) && !publicWords[v] {
+					secrets = append(secrets, v)
+				}
+			}
+		}
+		n, err := checkmk.New(ctx)
+		if err != nil {
+			return
+		}
+		if _, err := configure(context.Background(), n, env); err != nil {
+			ce, ok := err.(*configError)
+			if !ok {
+				t.Fatalf("error of type %T, want *configError: %v", err, err)
+			}
+			if w, ok := leakedValue(ce, secrets); ok {
+				t.Errorf("configuration error %q shows %q of a secret", err, w)
+			}
+		}
+	})
+}
+
+// looksLikeName is what a script parameter's name must look like for an error to quote it
+// (issue 9 §3).
+var looksLikeName = regexp.MustCompile(`^[a-z0-9_]{1,32}$`)
+
+// leakedValue returns a run of seven bytes of one of values that the error shows
+// (compared without case), if there is one, other than in the error's constant text or in
+// one of the names it may quote: the error is rendered with those names left out, and a
+// run found there and not in the constant text came from elsewhere.
+func leakedValue(ce *configError, values []string, names ...string) (string, bool) {
+	args := slices.Clone(ce.args)
+	for i, a := range args {
+		if s, ok := a.(string); ok && slices.Contains(names, s) {
+			args[i] = "\x00"
+		}
+	}
+	msg, format := strings.ToLower(fmt.Sprintf(ce.format, args...)), strings.ToLower(ce.format)
+	for _, v := range values {
+		v = strings.ToLower(v)
+		for i := 0; i+maxShownValue < len(v); i++ {
+			if w := v[i : i+maxShownValue+1]; strings.Contains(msg, w) && !strings.Contains(format, w) {
+				return w, true
+			}
+		}
+	}
+	return "", false
 }

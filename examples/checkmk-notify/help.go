@@ -5,7 +5,8 @@ const usageText = `usage:
   checkmk-notify --bulk [flags]     a bulk notification from standard input
   checkmk-notify flush [flags]      deliver what is queued (cron or by hand)
   checkmk-notify demo               try it on loopback: no account, no network
-  checkmk-notify install [--dir DIR] [--name NAME] [--title TITLE] [--force]
+  checkmk-notify mkp [--out DIR] [--version V]    build the extension package (MKP)
+  checkmk-notify install [--dir DIR] [--name NAME] [--title TITLE] [--form] [--force]
   checkmk-notify version | help
 
 Run "checkmk-notify help" for configuration and exit codes.
@@ -17,19 +18,32 @@ iLert method, iLert's 1.x plug-in and the AlertOps plug-in without changing your
 
 ` + usageText + `
 Flags (before or after the mode word):
-  -n, --dry-run     print the requests that would be sent (secrets redacted); send and
-                    queue nothing (install: print the wrapper instead of writing it)
+  -n, --dry-run     print the requests exactly as they would be sent, [secret] where a
+                    key or password goes; send and queue nothing (install: print what
+                    it would write; mkp: print the manifest and the files)
   --syslog          also log to the system log
   --timeout D       time limit of one HTTP request (default 10s)
   --budget D        time limit of the whole run (default 30s; Checkmk kills at 60s)
   --spool-dir DIR   the queue (default: see Queue; the spool_dir parameter wins)
   --max-age D       move requests older than D to failed/ (default 168h; max_age wins)
+  mkp:     --out DIR (default: the current directory), --version V (default: this
+           program's module version; MAJOR.MINOR.PATCH[-pre])
   install: --dir DIR (default $OMD_ROOT/local/share/check_mk/notifications),
-           --name NAME (default alertbridge), --title TITLE, --force
+           --name NAME (default alertbridge), --title TITLE, --force,
+           --form (also the form of the method alertbridge, into $OMD_ROOT/local/lib)
 
-Install:
+Install as an extension package (Checkmk 2.3 and later; no Go on the sites):
+  checkmk-notify mkp --out /tmp          writes /tmp/alertbridge-<version>.mkp, holding
+                                         this binary, the notification script and the form
+  then on each site, as the site user:   mkp add /tmp/alertbridge-<version>.mkp
+                                         mkp enable alertbridge <version>
+                                         omd reload apache
+  and create a notification rule with the method "iLert and AlertOps (alertbridge)".
+
+Install without a package:
   go install github.com/alertbridge/alertbridge/examples/checkmk-notify@latest
   checkmk-notify install                 (as the site user) writes the wrapper script
+  --form           also writes the form of the method alertbridge (then omd reload apache)
   --name ilert     overrides Checkmk's built-in iLert method: iLert rules keep working
   --name alertops  replaces the AlertOps plug-in's script: AlertOps rules keep working
   --name NAME      any other name: a new method for the custom-script parameters below
@@ -37,15 +51,23 @@ Install:
   name, so the rules keep their method), keep the API key as the rule's only parameter
   (it goes to the same Nagios / Icinga alert source), and remove the 1.x cron job.
 
-Where it sends (rule parameters; several destinations at once are fine):
+Where it sends: the rule says so, in one of four ways (told apart by the variables):
+  alertbridge form              the method "alertbridge" of the package or install --form:
+                                PARAMETER_ILERT_API_KEY, _ALERTOPS_WEBHOOK_URL (explicit or
+                                from the password store, Checkmk 2.3-2.5), _ILERT_MODE,
+                                _ILERT_PRIORITY, _ILERT_SUMMARY_HOST, _ILERT_SUMMARY_SERVICE,
+                                _ILERT_RATE, _URL_PREFIX*, _PROXY_URL, _IGNORE_SSL, _SPOOL,
+                                _MAX_AGE, _RETRIER, _TIMEOUT_REQUEST, _TIMEOUT_BUDGET; each
+                                is read as the script parameter of the same meaning below
   iLert form (built-in method)  PARAMETER_ILERT_API_KEY in the form of any Checkmk
-                                version 2.0-2.4, explicit or from the password store;
+                                version 2.0-2.5, explicit or from the password store;
                                 PARAMETER_ILERT_PRIORITY, _SUMMARY_HOST, _SUMMARY_SERVICE,
                                 PARAMETER_IGNORE_SSL, PARAMETER_PROXY_URL,
-                                PARAMETER_URL_PREFIX*
+                                PARAMETER_URL_PREFIX*; sent in checkmk mode
   AlertOps form                 PARAMETER_ALERTOPS_WEBHOOK_URL, PARAMETER_IGNORE_SSL,
                                 PARAMETER_PROXY_URL
-  Custom script parameters      one name=value per parameter:
+  Custom script parameters      one name=value per parameter (several destinations at
+                                once are fine):
     ilert=KEY          iLert alert source API key (may be repeated)
     alertops=URL       AlertOps webhook URL https://notify.alertops.com/POSTAlert/KEY/NAME
                        (may be repeated)
@@ -66,7 +88,9 @@ Where it sends (rule parameters; several destinations at once are fine):
   A first parameter without "=" is an iLert API key sent in nagios mode (iLert 1.x).
   In a bulk, spool, spool_dir, max_age, timeout and budget of the first notification
   apply to the whole run.
-  An unknown name is a configuration error. Values are never printed.
+  An unknown name is a configuration error (exit 2) that gives the parameter's position
+  and, if it looks like a name, its name; a bad value of a form names the field. Values
+  are never printed (but for a mistyped word of up to six letters, such as a mode).
   Without PARAMETER_PROXY_URL or proxy=, HTTPS_PROXY/HTTP_PROXY/NO_PROXY apply.
 
 What is sent:

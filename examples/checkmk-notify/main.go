@@ -49,11 +49,17 @@ type options struct {
 
 	// install
 	dir, name, title string
-	force            bool
+	force, form      bool
+
+	// mkp
+	out, pkgVersion string
 }
 
-// installFlags may only be given with the install mode.
-var installFlags = map[string]bool{"dir": true, "name": true, "title": true, "force": true}
+// installFlags may only be given with the install mode, mkpFlags with mkp.
+var (
+	installFlags = map[string]bool{"dir": true, "name": true, "title": true, "force": true, "form": true}
+	mkpFlags     = map[string]bool{"out": true, "version": true}
+)
 
 func newFlagSet(o *options, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("checkmk-notify", flag.ContinueOnError)
@@ -70,6 +76,9 @@ func newFlagSet(o *options, stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&o.name, "name", "", "")
 	fs.StringVar(&o.title, "title", "", "")
 	fs.BoolVar(&o.force, "force", false, "")
+	fs.BoolVar(&o.form, "form", false, "")
+	fs.StringVar(&o.out, "out", "", "")
+	fs.StringVar(&o.pkgVersion, "version", "", "")
 	return fs
 }
 
@@ -90,7 +99,7 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 		}
 	}
 	switch o.mode {
-	case "", "flush", "demo", "install", "version", "help":
+	case "", "flush", "demo", "install", "mkp", "version", "help":
 	default:
 		return o, fmt.Errorf("unknown mode %q", o.mode)
 	}
@@ -99,6 +108,8 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 		switch {
 		case installFlags[f.Name] && o.mode != "install":
 			err = fmt.Errorf("flag --%s is only for install", f.Name)
+		case mkpFlags[f.Name] && o.mode != "mkp":
+			err = fmt.Errorf("flag --%s is only for mkp", f.Name)
 		case f.Name == "bulk" && o.mode != "":
 			err = fmt.Errorf("flag --bulk is not for %s", o.mode)
 		case (f.Name == "timeout" || f.Name == "budget") && !(o.timeout > 0 && o.budget > 0):
@@ -142,6 +153,8 @@ func runMode(ctx context.Context, args []string, env *environment) checkmk.ExitC
 		return checkmk.ExitSent
 	case "install":
 		return runInstall(o, env, log)
+	case "mkp":
+		return runMkp(ctx, o, env, log)
 	case "demo":
 		return runDemo(ctx, o, env, log)
 	case "flush":

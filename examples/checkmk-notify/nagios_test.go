@@ -86,9 +86,9 @@ func TestNagios(t *testing.T) {
 		t.Errorf("rejection: exit %d; output:\n%s", r.code, r.out)
 	}
 
-	// The dry run shows the XML with the key redacted.
+	// The dry run shows the XML with the place of the key marked.
 	r = runBinary(t, env("service-crit-problem.env", fixtureILertKey), "", "--dry-run")
-	if !strings.Contains(r.out, "<event><apiKey>[redacted]</apiKey><payload>") {
+	if !strings.Contains(r.out, "<event><apiKey>[secret]</apiKey><payload>") {
 		t.Errorf("dry run does not show the XML:\n%s", r.out)
 	}
 }

@@ -296,8 +296,9 @@ except TypeError as e:
 
 // TestEncodings records the NOTIFY_PARAMETER_* variables that Checkmk's flattening
 // (cmk/base/events.py, add_to_event_context) makes of sample values of each field, as
-// the 2.3/2.4 form ("legacy") and the 2.5 form ("ruleset") store them. The wiring phase
-// decodes exactly these; docs/checkmk-form.md shows them. Update with -update.
+// the 2.3/2.4 form ("legacy") and the 2.5 form ("ruleset") store them. checkmk-notify's
+// tests run the notifier with exactly these (TestFormBlackBox); docs/checkmk-form.md
+// shows them. Update with -update.
 func TestEncodings(t *testing.T) {
 	var got map[string]map[string][][]string
 	runPythonJSON(t, &got, nil, "testdata/harness.py", "encodings")
