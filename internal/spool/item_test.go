@@ -15,7 +15,7 @@ var t0 = time.Date(2026, 11, 21, 5, 50, 0, 123456789, time.UTC)
 
 func TestEncodeItemFormat(t *testing.T) {
 	t.Parallel()
-	data, err := encodeItem("ilert", t0, []byte(`{"summary":"disk full"}`))
+	data, err := encodeItem("ilert", t0, 0, []byte(`{"summary":"disk full"}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -24,11 +24,11 @@ func TestEncodeItemFormat(t *testing.T) {
 
 func TestDecodeItem(t *testing.T) {
 	t.Parallel()
-	valid, err := encodeItem("ilert", t0, []byte("payload\nwith lines\n"))
+	valid, err := encodeItem("ilert", t0, 0, []byte("payload\nwith lines\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	empty, err := encodeItem("a", t0, nil)
+	empty, err := encodeItem("a", t0, 0, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +88,7 @@ func flip(b []byte, i int) []byte {
 // classify every failure as ErrCorrupt, and whatever it accepts must survive a round trip.
 func FuzzDecodeItem(f *testing.F) {
 	for _, p := range [][]byte{nil, []byte(`{"summary":"disk full"}`), []byte("a\nb\n"), {0xff, 0x00}} {
-		data, err := encodeItem("ilert-main", t0, p)
+		data, err := encodeItem("ilert-main", t0, 0, p)
 		if err != nil {
 			f.Fatal(err)
 		}
@@ -104,7 +104,7 @@ func FuzzDecodeItem(f *testing.F) {
 			}
 			return
 		}
-		again, err := encodeItem(h.Destination, h.Enqueued, payload)
+		again, err := encodeItem(h.Destination, h.Enqueued, time.Duration(h.MaxAge), payload)
 		if err != nil {
 			t.Fatalf("re-encode an accepted item: %v", err)
 		}
