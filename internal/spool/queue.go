@@ -111,12 +111,27 @@ func Open(dir string, opts ...Option) (*Queue, error) {
 		return nil, openError(err)
 	}
 	q := &Queue{dir: real, ident: fi, uid: uid, maxAge: o.maxAge, now: o.now}
+	// Check everything that exists before creating anything.
+	var missing []string
 	for _, sub := range []string{pendingDir, failedDir} {
 		path := filepath.Join(q.dir, sub)
-		if _, err := mkdirChecked(path, uid, true); err != nil {
+		fi, err := os.Lstat(path)
+		if errors.Is(err, fs.ErrNotExist) {
+			missing = append(missing, path)
+			continue
+		}
+		if err == nil {
+			err = checkOwnDir(path, fi, uid)
+		}
+		if err == nil {
+			err = q.checkSubdirs(path)
+		}
+		if err != nil {
 			return nil, openError(err)
 		}
-		if err := q.checkSubdirs(path); err != nil {
+	}
+	for _, path := range missing {
+		if _, err := mkdirChecked(path, uid, true); err != nil {
 			return nil, openError(err)
 		}
 	}
