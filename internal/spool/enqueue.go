@@ -166,7 +166,7 @@ func (q *Queue) publish(ctx context.Context, dir string, tmps []string, notBefor
 		return nil, err
 	}
 	if !q.noSync {
-		if err := lock.Sync(); err != nil {
+		if err := syncData(lock); err != nil {
 			return nil, err
 		}
 	}

@@ -161,19 +161,28 @@ func (p *pacer) writeAll() error {
 		return err
 	}
 	if p.sync {
-		return p.file.Sync()
+		return syncData(p.file)
 	}
 	return nil
 }
 
 // next returns the time from which one more send is allowed: now or earlier when it is
-// allowed now.
+// allowed now. The pacer holds exactly N slots, so the N-th most recent send is the oldest
+// slot (a time after now counting as now).
 func (p *pacer) next(now time.Time) time.Time {
-	return nextSend(p.slots, p.rate, now)
+	oldest := now.UnixNano()
+	for _, t := range p.slots {
+		oldest = min(oldest, t)
+	}
+	if oldest == 0 {
+		return now
+	}
+	return time.Unix(0, oldest).Add(p.rate.Per)
 }
 
-// nextSend is pacer.next for the send times in slots (0 for an unused slot; a time after now
-// counts as now). With fewer than r.N slots, the missing ones count as unused.
+// nextSend is pacer.next for any number of send times in slots (0 for an unused slot; a
+// time after now counts as now), as State reads them from a file that another rate may have
+// shaped. With fewer than r.N slots, the missing ones count as unused.
 func nextSend(slots []int64, r Rate, now time.Time) time.Time {
 	if len(slots) < r.N {
 		return now
@@ -204,7 +213,7 @@ func (p *pacer) record(now time.Time) error {
 		return err
 	}
 	if p.sync {
-		return p.file.Sync()
+		return syncData(p.file)
 	}
 	return nil
 }
