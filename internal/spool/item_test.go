@@ -94,6 +94,11 @@ func FuzzDecodeItem(f *testing.F) {
 		}
 		f.Add(data)
 	}
+	withMaxAge, err := encodeItem("ilert-main", t0, 90*time.Minute, []byte(`{}`))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(withMaxAge)
 	f.Add([]byte("{}\n"))
 	f.Add([]byte(`{"v":1,"destination":"a","enqueued":"2026-01-01T00:00:00+01:00","size":1,"crc32c":0}` + "\nx"))
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -112,7 +117,7 @@ func FuzzDecodeItem(f *testing.F) {
 		if err != nil {
 			t.Fatalf("decode a re-encoded item: %v", err)
 		}
-		if !h2.Enqueued.Equal(h.Enqueued) || h2.Destination != h.Destination || !bytes.Equal(payload, payload2) {
+		if !h2.Enqueued.Equal(h.Enqueued) || h2.Destination != h.Destination || !bytes.Equal(payload, payload2) || h2.MaxAge != h.MaxAge {
 			t.Fatalf("round trip changed the item: %+v %q -> %+v %q", h, payload, h2, payload2)
 		}
 	})
