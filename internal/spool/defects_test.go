@@ -18,7 +18,7 @@ import (
 
 // The defects of issue 11 §3 that are the queue's, one test each.
 
-var down = errors.New("503 Service Unavailable")
+var errDown = errors.New("503 Service Unavailable")
 
 // TestEachRequestExpiresByItsOwnMaxAge: a short max_age on one rule must not expire
 // another rule's requests. Each request carries its own maximum age; a request without one
@@ -46,7 +46,7 @@ func TestEachRequestExpiresByItsOwnMaxAge(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := sink{outcome: func(Item, int) error { return down }}
+	s := sink{outcome: func(Item, int) error { return errDown }}
 	res := mustFlush(t, short, "d", s.deliver)
 	if res.Expired != 2 || res.Remaining != 1 || res.Status != StatusStopped {
 		t.Errorf("result %+v, want the 1 h and the old-format request expired, the 7-day one kept", res)
@@ -99,9 +99,9 @@ func TestClockJumpDoesNotExpireUntriedRequests(t *testing.T) {
 	enqueueAll(t, q, "d", "4", "5")
 	c.Advance(8 * 24 * time.Hour)
 	enqueueAll(t, q, "d", "fresh")
-	s = sink{outcome: func(Item, int) error { return down }}
+	s = sink{outcome: func(Item, int) error { return errDown }}
 	res = mustFlush(t, q, "d", s.deliver)
-	if res.Expired != 2 || res.Remaining != 1 || res.Status != StatusStopped || !errors.Is(res.Err, down) {
+	if res.Expired != 2 || res.Remaining != 1 || res.Status != StatusStopped || !errors.Is(res.Err, errDown) {
 		t.Errorf("destination down: %+v, want 4 and 5 expired after their tries, fresh kept", res)
 	}
 	if diff := cmp.Diff([]string{"4", "5", "fresh"}, s.payloads()); diff != "" {
@@ -157,7 +157,7 @@ func TestPassedHoldsAreRemovedAndLongOnesCapped(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.Advance(2 * time.Minute)
-	res := mustFlush(t, q, "d", func(context.Context, Item) error { return down })
+	res := mustFlush(t, q, "d", func(context.Context, Item) error { return errDown })
 	if _, err := os.Lstat(hold); !errors.Is(err, fs.ErrNotExist) || res.Status != StatusStopped {
 		t.Errorf("after a passed hold: %+v, hold file Lstat %v; want it tried and the file gone", res, err)
 	}

@@ -218,8 +218,7 @@ func (q *Queue) trustedDir(create bool, rel ...string) (string, error) {
 		path = filepath.Join(path, name)
 		fi, err := os.Lstat(path)
 		if errors.Is(err, fs.ErrNotExist) && create {
-			fi, err = mkdirChecked(path, q.uid, true)
-			if err != nil {
+			if _, err := mkdirChecked(path, q.uid, true); err != nil {
 				return "", err
 			}
 			continue
