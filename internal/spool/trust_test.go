@@ -311,6 +311,17 @@ func TestPlantedLinksAreNeverFollowed(t *testing.T) {
 			_, eerr := q.Enqueue(context.Background(), "d", []byte("x"))
 			var s sink
 			_, ferr := q.Flush(context.Background(), "d", s.deliver, WithRate(tt.rate))
+			// First what matters most: the victim's file is untouched.
+			got, err := os.ReadFile(victim)
+			switch {
+			case tt.dangling && !errors.Is(err, fs.ErrNotExist):
+				t.Errorf("the link's target was created (ReadFile: %q, %v)", got, err)
+			case !tt.dangling && (err != nil || string(got) != victimText):
+				t.Errorf("the victim file is %q, %v; want it unchanged", got, err)
+			}
+			if fi, err := os.Stat(victim); err == nil && fi.Mode().Perm() != 0o644 {
+				t.Errorf("the victim file's mode is %v, want 0644 unchanged", fi.Mode().Perm())
+			}
 			switch tt.wantErr {
 			case "enqueue":
 				wantUnsafe(t, eerr, link, "is a symbolic link", "remove the symlink")
@@ -329,16 +340,6 @@ func TestPlantedLinksAreNeverFollowed(t *testing.T) {
 				if _, err := os.Lstat(link); !errors.Is(err, fs.ErrNotExist) {
 					t.Errorf("the planted %s is still there (Lstat: %v), want it removed", tt.file, err)
 				}
-			}
-			got, err := os.ReadFile(victim)
-			switch {
-			case tt.dangling && !errors.Is(err, fs.ErrNotExist):
-				t.Errorf("the link's target was created (ReadFile: %q, %v)", got, err)
-			case !tt.dangling && (err != nil || string(got) != victimText):
-				t.Errorf("the victim file is %q, %v; want it unchanged", got, err)
-			}
-			if fi, err := os.Stat(victim); err == nil && fi.Mode().Perm() != 0o644 {
-				t.Errorf("the victim file's mode is %v, want 0644 unchanged", fi.Mode().Perm())
 			}
 		})
 	}
