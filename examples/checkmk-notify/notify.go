@@ -245,12 +245,20 @@ func (r *notifyRun) enqueue(q *spool.Queue, d *destination) {
 	defer cancel()
 	for _, it := range d.toSend() {
 		id, err := q.Enqueue(ctx, d.name, it.payload)
+		if id != "" {
+			// Queued, even if not confirmed durable: sending it directly too would deliver
+			// it twice.
+			it.id = id
+			if err != nil {
+				r.log.warnf("%s: %v", d.display, err)
+			}
+			continue
+		}
 		if err != nil {
 			d.enqueueErr = err
 			r.log.warnf("%s: cannot queue (%v); sending directly", d.display, err)
 			return
 		}
-		it.id = id
 	}
 }
 

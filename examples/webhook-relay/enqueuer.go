@@ -28,7 +28,7 @@ type enqueuer struct {
 
 type enqueueRequest struct {
 	payload []byte
-	done    chan<- error // receives nil once the request is durably queued
+	done    chan<- error // receives nil once the request is durably queued, else why not
 }
 
 func newEnqueuer(q *spool.Queue, dest string) *enqueuer {
@@ -82,12 +82,15 @@ func (e *enqueuer) run(stop <-chan struct{}) {
 			payloads = append(payloads, r.payload)
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), enqueueTimeout)
-		ids, err := e.queue.EnqueueBatch(ctx, e.dest, payloads)
+		res, err := e.queue.EnqueueBatch(ctx, e.dest, payloads)
 		cancel()
 		for i, r := range batch {
-			if i < len(ids) {
-				r.done <- nil // queued, even if a later one was not
+			if i < len(res.IDs) && res.Durable {
+				r.done <- nil // on disk, even if a later one was not queued
 			} else {
+				// Not queued, or queued but not confirmed durable (a *spool.NotDurableError):
+				// the webhook is not acknowledged and its sender retries; a queued request is
+				// delivered anyway, at worst twice.
 				r.done <- err
 			}
 		}

@@ -5,42 +5,70 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"sync"
 )
 
 // maxParallelSyncs bounds the goroutines that one EnqueueBatch uses to sync its files.
 const maxParallelSyncs = 16
 
-// EnqueueBatch durably queues payloads for dest, in order, and returns their IDs. The
-// result is that of calling [Queue.Enqueue] for each payload in turn, with the same
-// guarantees (no other request for dest comes between them), but as one group commit:
-// the request files are synced together and the directory once, so a batch costs about
-// as much disk time as one Enqueue. A program that receives requests concurrently (the
-// webhook relay) collects what arrives while one batch is written into the next.
+// BatchResult says what [Queue.EnqueueBatch] queued, and whether it is durable.
+type BatchResult struct {
+	// IDs are the requests that are queued, in the order of the payloads: all of them, or
+	// a prefix when an error stopped the batch part-way. Each will be delivered by a later
+	// Flush, whatever the error says.
+	IDs []ID
+
+	// Durable reports whether IDs are confirmed on disk (request files, sequence counter
+	// and directory synced). This is the batch's durable point: acknowledge a request to
+	// its sender (a webhook's 2xx) only when Durable is true and its index is below
+	// len(IDs). A queued request that is not durable must not be reported as lost or sent
+	// another way either (see [NotDurableError]).
+	Durable bool
+}
+
+// EnqueueBatch durably queues payloads for dest, in order. The result is that of calling
+// [Queue.Enqueue] for each payload in turn, with the same guarantees (no other request for
+// dest comes between them), but as one group commit: the request files are synced together
+// and the directory once, so a batch costs about as much disk time as one Enqueue. A
+// program that receives requests concurrently (the webhook relay) collects what arrives
+// while one batch is written into the next.
 //
-// All payloads are checked before anything is written; an invalid destination or a
-// payload over [MaxPayloadSize] queues nothing. If writing fails, nothing is queued and
-// the temporary files are removed. If renaming fails part-way (or syncing the directory
-// fails), the IDs returned with the error are those of the payloads that were queued, a
-// prefix of payloads; they will be delivered. The syncs run in goroutines that end before
-// EnqueueBatch returns. An empty batch returns nil, nil.
-func (q *Queue) EnqueueBatch(ctx context.Context, dest string, payloads [][]byte) ([]ID, error) {
+// All payloads and options are checked before anything is written; an invalid destination
+// or a payload over [MaxPayloadSize] queues nothing. The outcomes:
+//
+//   - nil error: every payload is queued and durable (Durable is true).
+//   - a [*NotDurableError]: the requests in IDs are queued but syncing the directory
+//     failed, so they are not confirmed durable (Durable is false); if IDs is shorter than
+//     payloads, the rest was not queued.
+//   - any other error with IDs: renaming failed part-way; the requests in IDs are queued
+//     and durable, the rest was not queued.
+//   - any other error without IDs: nothing was queued, and no temporary file is left.
+//
+// The syncs run in goroutines that end before EnqueueBatch returns. An empty batch returns
+// a zero BatchResult with Durable true and a nil error.
+func (q *Queue) EnqueueBatch(ctx context.Context, dest string, payloads [][]byte, opts ...EnqueueOption) (BatchResult, error) {
 	if err := checkDestination(dest); err != nil {
-		return nil, err
+		return BatchResult{}, err
 	}
 	for i, p := range payloads {
 		if len(p) > MaxPayloadSize {
-			return nil, fmt.Errorf("%w: payload %d is %d bytes, limit %d", ErrPayloadTooLarge, i, len(p), MaxPayloadSize)
+			return BatchResult{}, fmt.Errorf("%w: payload %d is %d bytes, limit %d", ErrPayloadTooLarge, i, len(p), MaxPayloadSize)
 		}
 	}
+	o, err := applyEnqueueOptions(opts)
+	if err != nil {
+		return BatchResult{}, err
+	}
 	if len(payloads) == 0 {
-		return nil, nil
+		return BatchResult{Durable: true}, nil
 	}
 	if ctx.Err() != nil {
-		return nil, fmt.Errorf("spool: enqueue batch for %s: %w", dest, context.Cause(ctx))
+		return BatchResult{}, fmt.Errorf("spool: enqueue batch for %s: %w", dest, context.Cause(ctx))
 	}
 	now := q.now()
-	dir := q.pendingPath(dest)
+	dir, err := q.trustedDir(true, pendingDir, dest)
+	if err != nil {
+		return BatchResult{}, batchError(dest, err)
+	}
 	files := make([]*os.File, 0, len(payloads))
 	tmps := make([]string, 0, len(payloads))
 	removeFrom := func(i int) {
@@ -48,19 +76,19 @@ func (q *Queue) EnqueueBatch(ctx context.Context, dest string, payloads [][]byte
 			os.Remove(t)
 		}
 	}
-	fail := func(err error) ([]ID, error) {
+	fail := func(err error) (BatchResult, error) {
 		for _, f := range files {
 			f.Close()
 		}
 		removeFrom(0)
-		return nil, fmt.Errorf("spool: enqueue batch for %s: %w", dest, err)
+		return BatchResult{}, batchError(dest, err)
 	}
 	for _, p := range payloads {
-		data, err := encodeItem(dest, now, p)
+		data, err := encodeItem(dest, now, o.maxAge, p)
 		if err != nil {
 			return fail(err)
 		}
-		f, err := createTemp(dir, data)
+		f, err := createTemp(dir, tempPrefix, data)
 		if err != nil {
 			return fail(err)
 		}
@@ -84,47 +112,30 @@ func (q *Queue) EnqueueBatch(ctx context.Context, dest string, payloads [][]byte
 	}
 
 	seqs, err := q.publish(ctx, dir, tmps, uint64(max(now.UnixNano(), 0)))
-	ids := make([]ID, len(seqs))
+	res := BatchResult{IDs: make([]ID, len(seqs))}
 	for i, seq := range seqs {
-		ids[i] = ID(dest + "/" + seqName(seq, ""))
+		res.IDs[i] = ID(dest + "/" + seqName(seq, ""))
 	}
 	if err != nil {
 		removeFrom(len(seqs))
-		if len(seqs) > 0 {
-			if serr := q.syncDir(dir); serr != nil {
-				err = errors.Join(err, serr)
-			}
+		if len(seqs) == 0 {
+			return BatchResult{}, batchError(dest, err)
 		}
-		return ids, fmt.Errorf("spool: enqueue batch for %s: %d of %d queued: %w", dest, len(seqs), len(tmps), err)
+		err = fmt.Errorf("%d of %d queued: %w", len(seqs), len(tmps), err)
+		if serr := q.syncDir(dir); serr != nil {
+			return res, &NotDurableError{IDs: res.IDs, Err: fmt.Errorf("enqueue batch for %s: %w", dest, errors.Join(err, serr))}
+		}
+		res.Durable = true
+		return res, batchError(dest, err)
 	}
 	if err := q.syncDir(dir); err != nil {
-		return ids, fmt.Errorf("spool: enqueue batch for %s: sync directory: %w", dest, err)
+		return res, &NotDurableError{IDs: res.IDs, Err: fmt.Errorf("enqueue batch for %s: sync directory: %w", dest, err)}
 	}
-	return ids, nil
+	res.Durable = true
+	return res, nil
 }
 
-// syncAll syncs the files concurrently, so that the file system can commit them
-// together, and returns every error.
-func syncAll(files []*os.File) error {
-	if len(files) == 1 {
-		return files[0].Sync()
-	}
-	errs := make([]error, len(files))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(len(files), maxParallelSyncs) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				errs[i] = files[i].Sync()
-			}
-		}()
-	}
-	for i := range files {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	return errors.Join(errs...)
+// batchError wraps an error of EnqueueBatch.
+func batchError(dest string, err error) error {
+	return fmt.Errorf("spool: enqueue batch for %s: %w", dest, err)
 }

@@ -30,17 +30,18 @@ func TestEnqueueBatchKeepsOrder(t *testing.T) {
 	q := openQueue(t)
 	ctx := context.Background()
 	first := enqueueAll(t, q, "d", "1")
-	ids, err := q.EnqueueBatch(ctx, "d", batch("2", "3", "4"))
-	if err != nil {
-		t.Fatalf("EnqueueBatch: %v", err)
+	res, err := q.EnqueueBatch(ctx, "d", batch("2", "3", "4"))
+	if err != nil || !res.Durable {
+		t.Fatalf("EnqueueBatch = %+v, %v", res, err)
 	}
+	ids := res.IDs
 	last := enqueueAll(t, q, "d", "5")
 	all := slices.Concat(first, ids, last)
 	if !slices.IsSorted(all) || len(slices.Compact(slices.Clone(all))) != 5 {
 		t.Errorf("IDs %v are not strictly increasing", all)
 	}
 	var s sink
-	res := mustFlush(t, q, "d", s.deliver)
+	flushed := mustFlush(t, q, "d", s.deliver)
 	if diff := cmp.Diff([]string{"1", "2", "3", "4", "5"}, s.payloads()); diff != "" {
 		t.Errorf("delivered (-want +got):\n%s", diff)
 	}
@@ -51,8 +52,8 @@ func TestEnqueueBatchKeepsOrder(t *testing.T) {
 	if diff := cmp.Diff(all, gotIDs); diff != "" {
 		t.Errorf("delivered IDs (-want +got):\n%s", diff)
 	}
-	if res.Status != StatusDone || res.Delivered != 5 || res.Remaining != 0 {
-		t.Errorf("Flush = %+v", res)
+	if flushed.Status != StatusDone || flushed.Delivered != 5 || flushed.Remaining != 0 {
+		t.Errorf("Flush = %+v", flushed)
 	}
 }
 
@@ -74,12 +75,13 @@ func TestEnqueueBatchChecksFirst(t *testing.T) {
 		{"canceled", canceled, "d", batch("x"), context.Canceled},
 	}
 	for _, tt := range tests {
-		ids, err := q.EnqueueBatch(tt.ctx, tt.dest, tt.payload)
-		if !errors.Is(err, tt.want) || ids != nil {
+		res, err := q.EnqueueBatch(tt.ctx, tt.dest, tt.payload)
+		if ids := res.IDs; !errors.Is(err, tt.want) || ids != nil {
 			t.Errorf("%s: EnqueueBatch = %v, %v; want nil, %v", tt.name, ids, err, tt.want)
 		}
 	}
-	if ids, err := q.EnqueueBatch(ctx, "d", nil); ids != nil || err != nil {
+	if res, err := q.EnqueueBatch(ctx, "d", nil); res.IDs != nil || err != nil {
+		ids := res.IDs
 		t.Errorf("empty batch = %v, %v; want nil, nil", ids, err)
 	}
 	if n := mustLen(t, q, "d"); n != 0 {
@@ -93,7 +95,7 @@ func TestEnqueueBatchLockTimeout(t *testing.T) {
 	t.Parallel()
 	q := openQueue(t)
 	enqueueAll(t, q, "d", "before")
-	lock, err := openStateFile(filepath.Join(q.pendingPath("d"), seqFile))
+	lock, err := openStateFile(filepath.Join(q.pendingPath("d"), seqFile), os.Geteuid())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,8 +105,8 @@ func TestEnqueueBatchLockTimeout(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
-	ids, err := q.EnqueueBatch(ctx, "d", batch("a", "b"))
-	if !errors.Is(err, context.DeadlineExceeded) || len(ids) != 0 {
+	res, err := q.EnqueueBatch(ctx, "d", batch("a", "b"))
+	if ids := res.IDs; !errors.Is(err, context.DeadlineExceeded) || len(ids) != 0 {
 		t.Fatalf("EnqueueBatch = %v, %v; want no IDs and DeadlineExceeded", ids, err)
 	}
 	if err := unlock(lock); err != nil {
@@ -131,7 +133,8 @@ func TestEnqueueBatchUnwritable(t *testing.T) {
 	if err := os.WriteFile(q.pendingPath("d"), nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if ids, err := q.EnqueueBatch(context.Background(), "d", batch("a", "b")); err == nil || ids != nil {
+	if res, err := q.EnqueueBatch(context.Background(), "d", batch("a", "b")); err == nil || res.IDs != nil {
+		ids := res.IDs
 		t.Fatalf("EnqueueBatch = %v, %v; want an error", ids, err)
 	}
 }

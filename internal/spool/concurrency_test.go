@@ -81,6 +81,17 @@ func runHelper(role string) int {
 		})
 		fmt.Fprintln(os.Stderr, "still alive:", err)
 		return 1
+	case "hold-lock":
+		// Takes the named lock, says so, and keeps it until it is killed.
+		lock, err := q.TryLock(os.Getenv(helperNameEnv))
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		fmt.Println("locked")
+		<-ctx.Done()
+		lock.Close()
+		return 1
 	case "enqueue-forever":
 		// Reports each request whose Enqueue returned, until it is killed.
 		for i := 0; ; i++ {

@@ -5,113 +5,134 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"strconv"
+	"sync"
+	"time"
 )
+
+// EnqueueOption configures one [Queue.Enqueue] or [Queue.EnqueueBatch].
+type EnqueueOption func(*enqueueOptions) error
+
+// enqueueOptions are the settings an EnqueueOption changes.
+type enqueueOptions struct {
+	maxAge time.Duration
+}
+
+// ExpireAfter stores d in the request as its maximum age: a Flush moves the request to
+// failed/ as expired once it is older than d (and one more try failed), whatever maximum
+// age the Queue that flushes it was opened with. Without it the flushing Queue's
+// [WithMaxAge] applies. d must be positive.
+func ExpireAfter(d time.Duration) EnqueueOption {
+	return func(o *enqueueOptions) error {
+		if d <= 0 {
+			return fmt.Errorf("spool: max age must be positive, got %v", d)
+		}
+		o.maxAge = d
+		return nil
+	}
+}
+
+func applyEnqueueOptions(opts []EnqueueOption) (enqueueOptions, error) {
+	var o enqueueOptions
+	for _, opt := range opts {
+		if err := opt(&o); err != nil {
+			return o, err
+		}
+	}
+	return o, nil
+}
+
+// NotDurableError reports requests that ARE queued (their files were renamed into
+// pending/) but that the queue could not confirm durable, because syncing the directory
+// failed. They will be delivered by a later Flush like any other; they may be lost only if
+// the machine crashes before the file system writes the directory by itself. A caller must
+// therefore neither report them as "not queued" nor send them another way (that would
+// deliver them twice), and must not acknowledge them to a sender as safely stored (a relay
+// answers 503, so that the sender retries: at worst a duplicate).
+type NotDurableError struct {
+	IDs []ID  // the requests that are queued but not confirmed durable
+	Err error // why they could not be confirmed
+}
+
+// Error says that the requests are queued but not confirmed on disk.
+func (e *NotDurableError) Error() string {
+	return fmt.Sprintf("spool: %d request(s) queued, but not confirmed durable: %v", len(e.IDs), e.Err)
+}
+
+// Unwrap returns the file-system error.
+func (e *NotDurableError) Unwrap() error { return e.Err }
 
 // Enqueue durably queues payload for dest and returns its ID. The payload is opaque to the
 // queue and may contain secrets; it is stored in a file of mode 0600 whose name does not
 // derive from it.
 //
-// When Enqueue returns nil the request is on disk (file and directory synced) and will be
-// handed to a deliver function by a later Flush of dest, after every request enqueued for
-// dest before it. ctx bounds the wait for the destination's short enqueue lock. An error
-// means the request was not queued, except when syncing the directory fails after the
-// rename: then it may be queued but not yet durable, and enqueuing it again may deliver it
-// twice.
-func (q *Queue) Enqueue(ctx context.Context, dest string, payload []byte) (ID, error) {
+// The request is queued if and only if the returned ID is not empty, and durable (file,
+// sequence counter and directory synced) if and only if the error is nil. An ID with an
+// error means queued but not confirmed durable: the error is a [*NotDurableError]; do not
+// send the request another way. Without an ID nothing was queued, and the caller may send
+// the payload directly. A queued request is handed to a deliver function by a later Flush of
+// dest, after every request enqueued for dest before it.
+//
+// ctx bounds the wait for the destination's short enqueue lock. The directories of the
+// queue are checked again (see [Open]); one that fails yields an [*UnsafeError].
+func (q *Queue) Enqueue(ctx context.Context, dest string, payload []byte, opts ...EnqueueOption) (ID, error) {
 	if err := checkDestination(dest); err != nil {
 		return "", err
 	}
 	if len(payload) > MaxPayloadSize {
 		return "", fmt.Errorf("%w: %d bytes, limit %d", ErrPayloadTooLarge, len(payload), MaxPayloadSize)
 	}
+	o, err := applyEnqueueOptions(opts)
+	if err != nil {
+		return "", err
+	}
 	if ctx.Err() != nil {
 		return "", fmt.Errorf("spool: enqueue for %s: %w", dest, context.Cause(ctx))
 	}
 	now := q.now()
-	data, err := encodeItem(dest, now, payload)
+	data, err := encodeItem(dest, now, o.maxAge, payload)
 	if err != nil {
 		return "", err
 	}
-	dir := q.pendingPath(dest)
+	dir, err := q.trustedDir(true, pendingDir, dest)
+	if err != nil {
+		return "", enqueueError(dest, err)
+	}
 	tmp, err := q.writeTemp(dir, data)
 	if err != nil {
-		return "", fmt.Errorf("spool: enqueue for %s: %w", dest, err)
+		return "", enqueueError(dest, err)
 	}
 	seqs, err := q.publish(ctx, dir, []string{tmp}, uint64(max(now.UnixNano(), 0)))
 	if err != nil {
 		os.Remove(tmp)
-		return "", fmt.Errorf("spool: enqueue for %s: %w", dest, err)
+		return "", enqueueError(dest, err)
 	}
+	id := ID(dest + "/" + seqName(seqs[0], ""))
 	if err := q.syncDir(dir); err != nil {
-		return "", fmt.Errorf("spool: enqueue for %s: sync directory: %w", dest, err)
+		return id, &NotDurableError{IDs: []ID{id}, Err: fmt.Errorf("enqueue for %s: sync directory: %w", dest, err)}
 	}
-	return ID(dest + "/" + seqName(seqs[0], "")), nil
+	return id, nil
 }
 
-// writeTemp writes data to a new temporary file in dir (creating dir if needed), syncs it
-// and returns its path. A temporary file is never taken for a request, whatever its state.
-func (q *Queue) writeTemp(dir string, data []byte) (string, error) {
-	f, err := createTemp(dir, data)
-	if err != nil {
-		return "", err
-	}
-	if !q.noSync {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(f.Name())
-		return "", err
-	}
-	return f.Name(), nil
-}
-
-// createTemp writes data to a new temporary file in dir (creating dir if needed) and
-// returns it open and not yet synced. On error nothing is left behind.
-func createTemp(dir string, data []byte) (*os.File, error) {
-	for attempt := 0; ; attempt++ {
-		path := filepath.Join(dir, tempPrefix+strconv.FormatUint(rand.Uint64(), 36))
-		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, filePerm)
-		if errors.Is(err, fs.ErrNotExist) && attempt == 0 {
-			if err := mkdirPrivate(dir); err != nil {
-				return nil, err
-			}
-			continue
-		}
-		if errors.Is(err, fs.ErrExist) && attempt < 8 {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		err = f.Chmod(filePerm)
-		if err == nil {
-			_, err = f.Write(data)
-		}
-		if err != nil {
-			f.Close()
-			os.Remove(path)
-			return nil, err
-		}
-		return f, nil
-	}
+// enqueueError wraps an error of Enqueue.
+func enqueueError(dest string, err error) error {
+	return fmt.Errorf("spool: enqueue for %s: %w", dest, err)
 }
 
 // publish allocates the next sequence numbers of the destination in dir under the seq lock
-// and renames each of tmps, in order, to its request name. Sequence numbers are
-// max(notBefore, last+1): strictly increasing in lock order across processes, and still
-// increasing if the counter file is lost, because notBefore is the enqueue time in
-// nanoseconds. The counter is written before each rename, so a flusher that reads an
-// unchanged counter under the same lock knows that no request appeared. On error it
+// and renames each of tmps (synced files), in order, to its request name. On error it
 // returns the sequence numbers of the files it renamed: a prefix of tmps.
+//
+// A sequence number is max(notBefore, last+1), where notBefore is the enqueue time in
+// nanoseconds and last the counter in the seq file; when the counter is missing or garbled,
+// last is the highest request number in dir instead. The counter is written and synced
+// before the first rename, so that after a crash it is never below a request that survived:
+// numbers keep increasing across processes in lock order, even if the clock went back. A
+// flusher that reads an unchanged counter under the same lock knows that no request
+// appeared.
 func (q *Queue) publish(ctx context.Context, dir string, tmps []string, notBefore uint64) ([]uint64, error) {
-	lock, err := openStateFile(filepath.Join(dir, seqFile))
+	lock, err := openStateFile(filepath.Join(dir, seqFile), q.uid)
 	if err != nil {
 		return nil, err
 	}
@@ -119,9 +140,14 @@ func (q *Queue) publish(ctx context.Context, dir string, tmps []string, notBefor
 	if err := lockWait(ctx, lock); err != nil {
 		return nil, err
 	}
-	last := readCounter(lock)
+	last, ok := readCounter(lock)
+	if !ok {
+		if last, err = highestSeq(dir); err != nil {
+			return nil, err
+		}
+	}
 	seqs := make([]uint64, 0, len(tmps))
-	for _, tmp := range tmps {
+	for range tmps {
 		seq := max(notBefore, last+1)
 		for {
 			_, err := os.Lstat(filepath.Join(dir, seqName(seq, reqSuffix)))
@@ -129,43 +155,92 @@ func (q *Queue) publish(ctx context.Context, dir string, tmps []string, notBefor
 				break
 			}
 			if err != nil {
-				return seqs, err
+				return nil, err
 			}
-			seq++ // only if the counter was lost and the clock went back
-		}
-		if err := writeCounter(lock, seq); err != nil {
-			return seqs, err
-		}
-		if err := os.Rename(tmp, filepath.Join(dir, seqName(seq, reqSuffix))); err != nil {
-			return seqs, err
+			seq++ // only if a request was put there by hand
 		}
 		seqs = append(seqs, seq)
 		last = seq
 	}
+	if err := writeCounter(lock, last, !ok); err != nil {
+		return nil, err
+	}
+	if !q.noSync {
+		if err := syncData(lock); err != nil {
+			return nil, err
+		}
+	}
+	for i, tmp := range tmps {
+		if err := os.Rename(tmp, filepath.Join(dir, seqName(seqs[i], reqSuffix))); err != nil {
+			return seqs[:i], err
+		}
+	}
 	return seqs, nil
 }
 
-// readCounter returns the last sequence number stored in the seq file, or 0 if the file is
-// empty or unreadable.
-func readCounter(f *os.File) uint64 {
-	var buf [seqDigits + 1]byte
+// highestSeq returns the highest sequence number of a request in dir, 0 if there is none.
+func highestSeq(dir string) (uint64, error) {
+	var high uint64
+	err := scanDir(dir, func(name string) {
+		if seq, ok := parseSeqName(name, reqSuffix); ok {
+			high = max(high, seq)
+		}
+	})
+	return high, err
+}
+
+// counterLen is the size of the seq file: 20 digits and a newline.
+const counterLen = seqDigits + 1
+
+// readCounter returns the last sequence number stored in the seq file. It reports false if
+// the file is empty, unreadable or garbled: anything but 20 digits and a newline.
+func readCounter(f *os.File) (uint64, bool) {
+	var buf [counterLen + 1]byte
 	n, _ := f.ReadAt(buf[:], 0)
-	var v uint64
-	for _, c := range buf[:n] {
-		if c == '\n' {
-			break
-		}
-		if c < '0' || c > '9' || v > (^uint64(0)-uint64(c-'0'))/10 {
-			return 0
-		}
-		v = v*10 + uint64(c-'0')
+	return parseCounter(buf[:n])
+}
+
+// parseCounter decodes the content of a seq file (see readCounter).
+func parseCounter(b []byte) (uint64, bool) {
+	if len(b) != counterLen || b[seqDigits] != '\n' {
+		return 0, false
 	}
-	return v
+	return parseSeqName(string(b[:seqDigits]), "")
 }
 
 // writeCounter stores seq in the seq file as 20 digits and a newline. The width is fixed, so
-// the write always replaces the whole previous value.
-func writeCounter(f *os.File, seq uint64) error {
-	_, err := f.WriteAt([]byte(seqName(seq, "\n")), 0)
-	return err
+// the write always replaces a valid previous value; after a garbled one (repair), the file
+// is also cut to that length.
+func writeCounter(f *os.File, seq uint64, repair bool) error {
+	if _, err := f.WriteAt([]byte(seqName(seq, "\n")), 0); err != nil {
+		return err
+	}
+	if repair {
+		return f.Truncate(counterLen)
+	}
+	return nil
+}
+
+// syncAll syncs the files concurrently, so that the file system can commit them
+// together, and returns every error. The goroutines end before it returns.
+func syncAll(files []*os.File) error {
+	if len(files) == 1 {
+		return files[0].Sync()
+	}
+	errs := make([]error, len(files))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(len(files), maxParallelSyncs) {
+		wg.Go(func() {
+			for i := range next {
+				errs[i] = files[i].Sync()
+			}
+		})
+	}
+	for i := range files {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return errors.Join(errs...)
 }

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/alertbridge/alertbridge/internal/spool"
@@ -158,4 +159,130 @@ func ExampleQueue_Failed() {
 	}
 	// Output:
 	// alertops: rejected: check the integration URL: 404 Not Found
+}
+
+// Open refuses a queue directory that others could tamper with, and says how to fix it.
+// A notifier then sends without the queue and reports why; a relay refuses to start.
+func ExampleUnsafeError() {
+	dir, err := os.MkdirTemp("", "spool-example")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer os.RemoveAll(dir)
+	queue := filepath.Join(dir, "spool")
+	if err := os.Mkdir(queue, 0o777); err != nil {
+		fmt.Println(err)
+		return
+	}
+	if err := os.Chmod(queue, 0o777); err != nil { // whatever the umask
+		fmt.Println(err)
+		return
+	}
+
+	_, err = spool.Open(queue)
+	var unsafe *spool.UnsafeError
+	if errors.As(err, &unsafe) {
+		fmt.Println("not used:", unsafe.Problem)
+		fmt.Println("fix:", strings.ReplaceAll(unsafe.Fix, queue, "DIR"))
+	}
+	// Output:
+	// not used: is writable by group or others (mode 0777)
+	// fix: chmod 700 DIR
+}
+
+// A paced flush sends at most N requests per interval, counting every process that
+// flushes the destination, and says when the next send is allowed. The clock here stands
+// still, so that the output does not depend on the time of day.
+func ExampleWithRate() {
+	dir, err := os.MkdirTemp("", "spool-example")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer os.RemoveAll(dir)
+	start := time.Date(2026, 11, 21, 5, 50, 0, 0, time.UTC)
+	q, err := spool.Open(dir, spool.WithClock(func() time.Time { return start }))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	ctx := context.Background()
+	for i := range 5 {
+		if _, err := q.Enqueue(ctx, "ilert-main", []byte(fmt.Sprintf(`{"n":%d}`, i))); err != nil {
+			fmt.Println(err)
+			return
+		}
+	}
+	rate, err := spool.ParseRate("3/1m") // iLert's own limit is 50/1m
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	res, err := q.Flush(ctx, "ilert-main", func(ctx context.Context, it spool.Item) error {
+		fmt.Printf("sent %s\n", it.Payload)
+		return nil
+	}, spool.WithRate(rate))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("%s: %d sent, %d queued, next send at %s\n", res.Status, res.Delivered, res.Remaining, res.PacedUntil.Format("15:04:05"))
+	// Output:
+	// sent {"n":0}
+	// sent {"n":1}
+	// sent {"n":2}
+	// paced: 3 sent, 2 queued, next send at 05:51:00
+}
+
+// A background retrier takes the queue's "retrier" lock for its lifetime, so that one runs
+// per queue directory, and sleeps until the next attempt that can do something.
+func ExampleQueue_Waiting() {
+	dir, err := os.MkdirTemp("", "spool-example")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer os.RemoveAll(dir)
+	now := time.Date(2026, 11, 21, 5, 50, 0, 0, time.UTC)
+	q, err := spool.Open(dir, spool.WithClock(func() time.Time { return now }))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	ctx := context.Background()
+	if _, err := q.Enqueue(ctx, "ilert-main", []byte(`{}`)); err != nil {
+		fmt.Println(err)
+		return
+	}
+	if err := q.Hold("ilert-main", now.Add(30*time.Second)); err != nil { // after a 429
+		fmt.Println(err)
+		return
+	}
+
+	lock, err := q.TryLock("retrier")
+	if errors.Is(err, spool.ErrLocked) {
+		fmt.Println("another retrier runs")
+		return
+	}
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer lock.Close() // held until here, or until the process dies
+
+	if _, err := q.TryLock("retrier"); errors.Is(err, spool.ErrLocked) {
+		fmt.Println("a second retrier would exit")
+	}
+	waiting, err := q.Waiting(ctx, func(dest string) spool.Rate { return spool.Rate{N: 50, Per: time.Minute} })
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, st := range waiting {
+		fmt.Printf("%s: %d waiting, next attempt in %v\n", st.Destination, st.Waiting, st.NextAttempt().Sub(now))
+	}
+	// Output:
+	// a second retrier would exit
+	// ilert-main: 1 waiting, next attempt in 30s
 }

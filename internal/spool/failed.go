@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -56,20 +55,20 @@ func (q *Queue) Failed() ([]FailedItem, error) {
 		}
 		slices.Sort(bases)
 		for _, base := range bases {
-			items = append(items, readFailed(dir, d.Name(), base))
+			items = append(items, readFailed(dir, d.Name(), base, q.uid))
 		}
 	}
 	return items, nil
 }
 
 // readFailed gathers what is known about one failed request; unreadable parts stay zero.
-func readFailed(dir, dest, base string) FailedItem {
+func readFailed(dir, dest, base string, uid int) FailedItem {
 	it := FailedItem{
 		ID:          ID(dest + "/" + base),
 		Destination: dest,
 		Path:        filepath.Join(dir, base+reqSuffix),
 	}
-	if head, err := readHead(it.Path, maxHeaderLen+1); err == nil {
+	if head, err := readOwn(it.Path, maxHeaderLen+1, uid); err == nil {
 		if nl := bytes.IndexByte(head, '\n'); nl >= 0 {
 			var h header
 			if json.Unmarshal(head[:nl], &h) == nil {
@@ -77,7 +76,7 @@ func readFailed(dir, dest, base string) FailedItem {
 			}
 		}
 	}
-	text, err := readHead(filepath.Join(dir, base+reasonSuffix), maxReasonLen)
+	text, err := readOwn(filepath.Join(dir, base+reasonSuffix), maxReasonLen, uid)
 	if err != nil {
 		return it
 	}
@@ -110,8 +109,8 @@ func parseReason(text string) (time.Time, string) {
 // never a request without its reason, and nothing is lost. An existing failed request of
 // the same name is never overwritten.
 func (q *Queue) moveToFailed(dest string, seq uint64, reason string, now time.Time) error {
-	fdir := q.failedPath(dest)
-	if err := mkdirPrivate(fdir); err != nil {
+	fdir, err := q.trustedDir(true, failedDir, dest)
+	if err != nil {
 		return err
 	}
 	src := filepath.Join(q.pendingPath(dest), seqName(seq, reqSuffix))
@@ -138,14 +137,4 @@ func (q *Queue) moveToFailed(dest string, seq uint64, reason string, now time.Ti
 		return err
 	}
 	return q.syncDir(fdir)
-}
-
-// readHead reads at most limit bytes from the start of the file at path.
-func readHead(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return io.ReadAll(io.LimitReader(f, limit))
 }

@@ -20,21 +20,28 @@ const (
 	// StatusDone: every request queued for the destination was handled (delivered, or moved
 	// to failed/), including those enqueued while the flush ran.
 	StatusDone Status = "done"
-	// StatusStopped: a temporary failure or rate limit ([FlushResult.Err]) or the end of the
-	// context stopped the destination; the rest stays queued, in order.
+	// StatusStopped: a temporary failure or rate limit ([FlushResult.Err]), the end of the
+	// context or a failure of the queue itself stopped the destination; the rest stays
+	// queued, in order.
 	StatusStopped Status = "stopped"
 	// StatusBusy: another flush (in this or another process) holds the destination's flush
-	// lock. It delivers what is queued, including requests enqueued before this call.
+	// lock. It delivers what is queued, including requests enqueued before this call, unless
+	// it stops in turn (a failure, its pacing, its context, or its process killed): a caller
+	// that must see its request delivered needs a later flush to follow (a retrier).
 	StatusBusy Status = "busy"
 	// StatusHeld: the destination is held after a rate limit until [FlushResult.HeldUntil];
 	// nothing was tried.
 	StatusHeld Status = "held"
+	// StatusPaced: the flush's [Rate] allows no more sends before [FlushResult.PacedUntil];
+	// the rest stays queued, in order. Requests may have been delivered before the budget
+	// was used up.
+	StatusPaced Status = "paced"
 )
 
 // Valid reports whether s is one of the statuses above.
 func (s Status) Valid() bool {
 	switch s {
-	case StatusDone, StatusStopped, StatusBusy, StatusHeld:
+	case StatusDone, StatusStopped, StatusBusy, StatusHeld, StatusPaced:
 		return true
 	}
 	return false
@@ -42,14 +49,20 @@ func (s Status) Valid() bool {
 
 // FlushResult reports what one [Queue.Flush] did.
 type FlushResult struct {
-	Status    Status
-	Delivered int       // deleted after the deliver function returned nil or a benign error
-	Failed    int       // rejected (a permanent error) or corrupt, moved to failed/
-	Expired   int       // older than the maximum age, moved to failed/
-	Remaining int       // requests queued for the destination when Flush returned
-	Err       error     // for StatusStopped: the failure that stopped the destination
-	HeldUntil time.Time // for StatusHeld, and after a rate limit: the end of the hold
+	Status     Status
+	Delivered  int       // deleted after the deliver function returned nil or a benign error
+	Failed     int       // rejected (a permanent error), corrupt or untrusted, moved to failed/
+	Expired    int       // older than their maximum age and failed once more, moved to failed/
+	Remaining  int       // requests queued for the destination when Flush returned
+	Err        error     // for StatusStopped: the failure that stopped the destination
+	HeldUntil  time.Time // for StatusHeld, and after a rate limit: the end of the hold
+	PacedUntil time.Time // for StatusPaced: when the next send is allowed
 }
+
+// handoffMaxWait bounds every wait of Flush for the destination's seq lock (which others
+// hold for a rename and a small synced write), also when ctx has no deadline: a process
+// stopped while holding it must not stop every flush for good.
+const handoffMaxWait = 10 * time.Second
 
 // Flush delivers the requests queued for dest, oldest first, through deliver, and acts on
 // the error of each as [DeliverFunc] describes:
@@ -58,18 +71,33 @@ type FlushResult struct {
 //     failed/ with the reason; both go on with the next request.
 //   - A temporary failure or a rate limit (which also holds the destination) stops the
 //     destination: the request and everything after it stay queued, in order.
-//   - Requests older than the maximum age are moved to failed/ as expired without being
-//     tried; files that do not decode are moved to failed/ as corrupt.
+//   - A request older than its maximum age (its own, [ExpireAfter], else the Queue's
+//     [WithMaxAge]) is still tried, with [Item.Expiring] set; only if that try fails too
+//     (temporarily, or by a rate limit) does it move to failed/ as expired, and the flush
+//     goes on with the next request (after a rate limit it stops). So a request expires
+//     only after it was tried and failed at least once after it became too old: a forward
+//     jump of the clock never expires a request untried. The reason file, written and
+//     synced before the request leaves pending/, records that try.
+//   - A file that does not decode moves to failed/ as corrupt; one that is not a regular
+//     file of this user (a link, a named pipe, a device, another user's file, one that
+//     others may write) moves to failed/ unread, with the reason.
 //
 // Flush holds the destination's flush lock while it works. If another flush holds it,
 // Flush returns [StatusBusy] at once instead of waiting: that flusher re-checks for new
 // requests before it lets go of the lock, so nothing enqueued before this call is left
-// behind. A held destination returns [StatusHeld] at once.
+// behind while it runs. A held destination returns [StatusHeld] at once; a hold file whose
+// hold has passed, or that is damaged, is removed.
+//
+// With [WithRate], each send is first recorded in the destination's pace file (synced,
+// under the flush lock, shared by every process) and made only if the rate allows it;
+// otherwise Flush stops with [StatusPaced]. Without it nothing is paced, and the pace file
+// is neither read nor written.
 //
 // Delivery failures are reported in the result, not as an error. Flush returns an error
-// when the queue itself fails (a file cannot be read, moved or deleted) or when ctx ends;
-// the result then says what was done so far.
-func (q *Queue) Flush(ctx context.Context, dest string, deliver DeliverFunc) (FlushResult, error) {
+// when the queue itself fails (a file cannot be read, moved or deleted, a directory fails
+// the trust check, the seq lock cannot be taken within ctx and 10 s) or when ctx ends; the
+// result then says what was done so far.
+func (q *Queue) Flush(ctx context.Context, dest string, deliver DeliverFunc, opts ...FlushOption) (FlushResult, error) {
 	var res FlushResult
 	if err := checkDestination(dest); err != nil {
 		return res, err
@@ -77,14 +105,32 @@ func (q *Queue) Flush(ctx context.Context, dest string, deliver DeliverFunc) (Fl
 	if deliver == nil {
 		return res, errors.New("spool: deliver function must not be nil")
 	}
+	var o flushOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if !o.rate.Valid() {
+		return res, fmt.Errorf("spool: flush %s: invalid rate %d per %v (want 1 to %d per positive interval, or the zero Rate)", dest, o.rate.N, o.rate.Per, MaxRateN)
+	}
 	if ctx.Err() != nil {
 		return res, fmt.Errorf("spool: flush %s: %w", dest, context.Cause(ctx))
 	}
-	f := flusher{q: q, dest: dest, dir: q.pendingPath(dest), deliver: deliver, res: &res}
+	dir, err := q.trustedDir(false, pendingDir, dest)
+	if errors.Is(err, fs.ErrNotExist) {
+		res.Status = StatusDone // nothing was ever enqueued for dest
+		return res, nil
+	}
+	if err != nil {
+		res.Status = StatusStopped
+		return res, flushError(dest, err)
+	}
+	f := flusher{q: q, dest: dest, dir: dir, deliver: deliver, rate: o.rate, res: &res}
 	// Removals are not synced to disk: after a crash a delivered request may come back
 	// and be delivered again, which the queue allows (at least once, never lost), and a
 	// sync per flush would cost every notification run another disk flush.
-	err := f.run(ctx)
+	err = f.run(ctx)
+	f.pacer.close()
+	q.removeFailedTemps(dest)
 	if n, lerr := q.Len(dest); lerr == nil {
 		res.Remaining = n
 	} else if err == nil {
@@ -93,23 +139,30 @@ func (q *Queue) Flush(ctx context.Context, dest string, deliver DeliverFunc) (Fl
 	return res, err
 }
 
+// flushError wraps an error of Flush.
+func flushError(dest string, err error) error {
+	return fmt.Errorf("spool: flush %s: %w", dest, err)
+}
+
 // flusher is the state of one Flush call.
 type flusher struct {
 	q       *Queue
 	dest    string
 	dir     string
 	deliver DeliverFunc
+	rate    Rate
+	pacer   *pacer // opened before the first send of a paced flush
 	res     *FlushResult
 }
 
 func (f *flusher) run(ctx context.Context) error {
-	if until, err := f.q.HeldUntil(f.dest); err == nil && !until.IsZero() {
-		f.res.Status, f.res.HeldUntil = StatusHeld, until
+	if h := f.q.readHold(f.dir, f.q.now()); !h.until.IsZero() && !h.capped {
+		f.res.Status, f.res.HeldUntil = StatusHeld, h.until
 		return nil
 	}
-	flushLock, err := openStateFile(filepath.Join(f.dir, flushLockFile))
+	flushLock, err := openStateFile(filepath.Join(f.dir, flushLockFile), f.q.uid)
 	if errors.Is(err, fs.ErrNotExist) {
-		f.res.Status = StatusDone // nothing was ever enqueued for dest
+		f.res.Status = StatusDone // the directory was removed by hand
 		return nil
 	}
 	if err != nil {
@@ -124,7 +177,10 @@ func (f *flusher) run(ctx context.Context) error {
 		f.res.Status = StatusBusy
 		return nil
 	}
-	seqLock, err := openStateFile(filepath.Join(f.dir, seqFile))
+	if held, err := f.settleHold(); held || err != nil {
+		return err
+	}
+	seqLock, err := openStateFile(filepath.Join(f.dir, seqFile), f.q.uid)
 	if err != nil {
 		return f.errorf("open seq lock: %w", err)
 	}
@@ -134,10 +190,10 @@ func (f *flusher) run(ctx context.Context) error {
 	for {
 		// List under the seq lock: no request can appear half-way through the listing, so a
 		// later request is never seen without the earlier ones.
-		if err := lockWait(ctx, seqLock); err != nil {
+		if err := f.lockSeq(ctx, seqLock); err != nil {
 			return f.stopped(ctx, err)
 		}
-		mark := readCounter(seqLock)
+		mark, _ := readCounter(seqLock)
 		var temps []string
 		seqs, temps, err = listSeqs(f.dir, seqs)
 		if uerr := unlock(seqLock); err == nil {
@@ -146,7 +202,7 @@ func (f *flusher) run(ctx context.Context) error {
 		if err != nil {
 			return f.errorf("list: %w", err)
 		}
-		f.removeStaleTemps(temps)
+		removeStaleTemps(f.dir, temps)
 
 		for _, seq := range seqs {
 			if ctx.Err() != nil {
@@ -157,7 +213,9 @@ func (f *flusher) run(ctx context.Context) error {
 				return err
 			}
 			if stop {
-				f.res.Status = StatusStopped
+				if f.res.Status == "" {
+					f.res.Status = StatusStopped
+				}
 				if ctx.Err() != nil {
 					return f.errorf("%w", context.Cause(ctx))
 				}
@@ -168,11 +226,13 @@ func (f *flusher) run(ctx context.Context) error {
 		// Hand-off: an enqueuer that found the flush lock busy relies on us. Check under the
 		// seq lock that nothing was enqueued since the listing, and let go of the flush lock
 		// before the seq lock, so that every later enqueuer finds the flush lock free (or
-		// held by a flusher that will make this same check after its enqueue).
-		if err := lockWait(context.WithoutCancel(ctx), seqLock); err != nil {
-			return f.errorf("%w", err)
+		// held by a flusher that will make this same check after its enqueue). The wait is
+		// bounded: if it fails, the result says stopped, and what may have been enqueued
+		// meanwhile waits for the next flush.
+		if err := f.lockSeq(ctx, seqLock); err != nil {
+			return f.stopped(ctx, fmt.Errorf("hand-off: %w", err))
 		}
-		if readCounter(seqLock) == mark {
+		if now, _ := readCounter(seqLock); now == mark {
 			flushLock.Close()
 			if err := unlock(seqLock); err != nil {
 				return f.errorf("%w", err)
@@ -186,44 +246,118 @@ func (f *flusher) run(ctx context.Context) error {
 	}
 }
 
+// lockSeq waits for the seq lock, at most until ctx ends or for handoffMaxWait. The lock
+// is tried once before ctx is looked at, so a free lock is taken even after ctx ended.
+func (f *flusher) lockSeq(ctx context.Context, seqLock *os.File) error {
+	wait := f.q.handoffWait
+	if wait <= 0 {
+		wait = handoffMaxWait
+	}
+	ctx, cancel := context.WithTimeoutCause(ctx, wait,
+		fmt.Errorf("the seq lock of %s was held by another process for more than %v", f.dest, wait))
+	defer cancel()
+	return lockWait(ctx, seqLock)
+}
+
+// settleHold looks at the hold file again under the flush lock, where no flush of another
+// process can change it: a hold that has passed or is damaged is removed; one beyond
+// MaxHold from now is rewritten with the capped time. It reports whether the destination is
+// held.
+func (f *flusher) settleHold() (bool, error) {
+	now := f.q.now()
+	h := f.q.readHold(f.dir, now)
+	switch {
+	case !h.until.IsZero():
+		f.res.Status, f.res.HeldUntil = StatusHeld, h.until
+		if h.capped {
+			if err := f.q.writeHold(f.dir, h.until); err != nil {
+				return true, f.errorf("cap hold: %w", err)
+			}
+		}
+		return true, nil
+	case h.stale():
+		err := os.Remove(filepath.Join(f.dir, holdFile))
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return false, f.errorf("clear passed hold: %w", err)
+		}
+	}
+	return false, nil
+}
+
 // handle delivers, expires or fails one request. It reports whether the destination must
-// stop (a temporary failure).
+// stop (a temporary failure, a rate limit or pacing).
 func (f *flusher) handle(ctx context.Context, seq uint64) (stop bool, err error) {
-	path := filepath.Join(f.dir, seqName(seq, reqSuffix))
-	data, err := readRequest(path)
+	name := seqName(seq, reqSuffix)
+	path := filepath.Join(f.dir, name)
+	now := f.q.now()
+	// Only a regular file of this user is ever opened: a named pipe would block the flush,
+	// a link could point anywhere, and another user's file could be a forged request.
+	fi, err := os.Lstat(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return false, nil // removed by hand since the listing
+	}
+	if err != nil {
+		return true, f.errorf("read %s: %w", name, err)
+	}
+	var data []byte
+	err = checkOwnFile(path, fi, f.q.uid)
+	if err == nil {
+		data, err = readRequest(path, f.q.uid)
+	}
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if unsafe, ok := errors.AsType[*UnsafeError](err); ok {
+		f.res.Failed++
+		return false, f.fail(seq, "not used, moved aside unread: it "+unsafe.Problem, now)
 	}
 	var h header
 	var payload []byte
 	if err == nil {
 		h, payload, err = decodeItem(data)
 	}
-	now := f.q.now()
 	if err != nil {
 		if !errors.Is(err, ErrCorrupt) {
-			return true, f.errorf("read %s: %w", seqName(seq, reqSuffix), err)
+			return true, f.errorf("read %s: %w", name, err)
 		}
 		f.res.Failed++
 		return false, f.fail(seq, "corrupt request file: "+err.Error(), now)
 	}
-	if age := now.Sub(h.Enqueued); age > f.q.maxAge {
-		f.res.Expired++
-		reason := "expired after " + formatAge(f.q.maxAge) + " (enqueued " +
-			h.Enqueued.UTC().Format(time.RFC3339) + ", never delivered)"
-		return false, f.fail(seq, reason, now)
+	maxAge := time.Duration(h.MaxAge)
+	if maxAge <= 0 {
+		maxAge = f.q.maxAge
+	}
+	overdue := now.Sub(h.Enqueued) > maxAge
+
+	if !f.rate.Off() {
+		if f.pacer == nil {
+			if f.pacer, err = f.q.openPacer(f.dir, f.rate, now); err != nil {
+				return true, f.errorf("pace file: %w", err)
+			}
+		}
+		if next := f.pacer.next(now); next.After(now) {
+			f.res.Status, f.res.PacedUntil = StatusPaced, next
+			return true, nil
+		}
+		if err := f.pacer.record(now); err != nil {
+			return true, f.errorf("pace file: %w", err)
+		}
 	}
 
 	err = f.deliver(ctx, Item{
 		ID:          ID(f.dest + "/" + seqName(seq, "")),
 		Destination: f.dest,
 		Enqueued:    h.Enqueued,
+		MaxAge:      time.Duration(h.MaxAge),
 		Payload:     payload,
+		Expiring:    overdue,
 	})
+	// A failure because our own context ended says nothing about the destination.
+	lastTry := overdue && ctx.Err() == nil
 	switch actionOf(err) {
 	case actionDelete:
 		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return true, f.errorf("delete delivered %s: %w", seqName(seq, reqSuffix), err)
+			return true, f.errorf("delete delivered %s: %w", name, err)
 		}
 		f.res.Delivered++
 		return false, nil
@@ -232,15 +366,30 @@ func (f *flusher) handle(ctx context.Context, seq uint64) (stop bool, err error)
 		return false, f.fail(seq, "rejected: "+err.Error(), now)
 	case actionHold:
 		f.res.Err = err
-		f.res.HeldUntil = now.Add(holdFor(err))
-		if err := f.q.Hold(f.dest, f.res.HeldUntil); err != nil {
-			return true, err
+		f.res.HeldUntil = capHold(now.Add(holdFor(err)), now)
+		if err := f.q.writeHold(f.dir, f.res.HeldUntil); err != nil {
+			return true, f.errorf("hold: %w", err)
+		}
+		if lastTry {
+			return true, f.expire(seq, h, maxAge, err, now)
 		}
 		return true, nil
 	default:
+		if lastTry {
+			return false, f.expire(seq, h, maxAge, err, now)
+		}
 		f.res.Err = err
 		return true, nil
 	}
+}
+
+// expire moves a request that failed its last try to failed/ as expired.
+func (f *flusher) expire(seq uint64, h header, maxAge time.Duration, cause error, now time.Time) error {
+	f.res.Expired++
+	reason := "expired after " + formatAge(maxAge) + " (enqueued " +
+		h.Enqueued.UTC().Format(time.RFC3339) + ", never delivered; the last try at " +
+		now.UTC().Format(time.RFC3339) + " failed: " + cause.Error() + ")"
+	return f.fail(seq, reason, now)
 }
 
 func (f *flusher) fail(seq uint64, reason string, now time.Time) error {
@@ -266,31 +415,31 @@ func (f *flusher) errorf(format string, args ...any) error {
 	return fmt.Errorf("spool: flush "+f.dest+": "+format, args...)
 }
 
-// removeStaleTemps deletes temporary files left by killed processes. A temporary file of a
-// running Enqueue is milliseconds old; one older than staleTempAge is a left-over. The age
-// is measured on the real clock, the one that set the modification time, not q.now.
-func (f *flusher) removeStaleTemps(temps []string) {
-	for _, name := range temps {
-		path := filepath.Join(f.dir, name)
-		fi, err := os.Lstat(path)
-		if err == nil && time.Since(fi.ModTime()) > staleTempAge {
-			os.Remove(path) // best effort: a left-over is harmless, it is never a request
+// removeFailedTemps removes stale temporary files (reason files a killed process was
+// writing) in failed/<dest>/, as Flush does in pending/<dest>/.
+func (q *Queue) removeFailedTemps(dest string) {
+	dir, err := q.trustedDir(false, failedDir, dest)
+	if err != nil {
+		return // nothing there, or not ours to clean
+	}
+	var temps []string
+	if scanDir(dir, func(name string) {
+		if isTemp(name) {
+			temps = append(temps, name)
 		}
+	}) == nil {
+		removeStaleTemps(dir, temps)
 	}
 }
 
-// readRequest reads a request file. A file larger than any valid request is reported as
-// corrupt without being read.
-func readRequest(path string) ([]byte, error) {
-	file, err := os.Open(path)
+// readRequest reads a request file (see openOwn). A file larger than any valid request is
+// reported as corrupt without being read.
+func readRequest(path string, uid int) ([]byte, error) {
+	file, fi, err := openOwn(path, os.O_RDONLY, 0, uid)
 	if err != nil {
 		return nil, err
 	}
 	defer file.Close()
-	fi, err := file.Stat()
-	if err != nil {
-		return nil, err
-	}
 	const limit = maxHeaderLen + 1 + MaxPayloadSize
 	if fi.Size() > limit {
 		return nil, fmt.Errorf("%w: file is %d bytes, more than any request", ErrCorrupt, fi.Size())

@@ -26,27 +26,60 @@ type ID string
 type Item struct {
 	ID          ID
 	Destination string
-	Enqueued    time.Time // when Enqueue wrote it, by the queue's clock
-	Payload     []byte    // exactly the bytes given to Enqueue; the callee may keep it
+	Enqueued    time.Time     // when Enqueue wrote it, by the queue's clock
+	MaxAge      time.Duration // its own maximum age ([ExpireAfter]); 0: the queue's applies
+	Payload     []byte        // exactly the bytes given to Enqueue; the callee may keep it
+
+	// Expiring is true when the request is older than its maximum age: this is its last
+	// try. If it fails (a temporary failure or a rate limit), Flush moves the request to
+	// failed/ as expired.
+	Expiring bool
 }
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
-// header is the first line of a request file.
+// header is the first line of a request file. Fields added to format version 1 later are
+// optional (omitted when unset), so that older versions of the package still read the files
+// and ignore what they do not know.
 type header struct {
-	Version     int       `json:"v"`
-	Destination string    `json:"destination"`
-	Enqueued    time.Time `json:"enqueued"`
-	Size        int64     `json:"size"`
-	CRC32C      uint32    `json:"crc32c"`
+	Version     int         `json:"v"`
+	Destination string      `json:"destination"`
+	Enqueued    time.Time   `json:"enqueued"`
+	MaxAge      maxAgeField `json:"maxAge,omitzero"` // since 2026-12; absent: the queue's default
+	Size        int64       `json:"size"`
+	CRC32C      uint32      `json:"crc32c"`
 }
 
-// encodeItem returns the contents of a request file.
-func encodeItem(dest string, enqueued time.Time, payload []byte) ([]byte, error) {
+// maxAgeField is a request's maximum age in its header, written as Go writes a duration
+// ("168h0m0s"), so that an administrator can read it.
+type maxAgeField time.Duration
+
+// MarshalText writes the duration as time.Duration.String does.
+func (d maxAgeField) MarshalText() ([]byte, error) {
+	return []byte(time.Duration(d).String()), nil
+}
+
+// UnmarshalText reads a positive duration in time.ParseDuration's syntax.
+func (d *maxAgeField) UnmarshalText(text []byte) error {
+	v, err := time.ParseDuration(string(text))
+	if err != nil {
+		return err
+	}
+	if v <= 0 {
+		return fmt.Errorf("max age %v is not positive", v)
+	}
+	*d = maxAgeField(v)
+	return nil
+}
+
+// encodeItem returns the contents of a request file. A zero maxAge is not written: the
+// queue's default applies to the request.
+func encodeItem(dest string, enqueued time.Time, maxAge time.Duration, payload []byte) ([]byte, error) {
 	h, err := json.Marshal(header{
 		Version:     itemVersion,
 		Destination: dest,
 		Enqueued:    enqueued.UTC(),
+		MaxAge:      maxAgeField(maxAge),
 		Size:        int64(len(payload)),
 		CRC32C:      crc32.Checksum(payload, castagnoli),
 	})

@@ -2,9 +2,9 @@ package spool
 
 import (
 	"context"
-	"errors"
-	"io/fs"
+	"fmt"
 	"os"
+	"path/filepath"
 	"time"
 )
 
@@ -42,20 +42,62 @@ func lockWait(ctx context.Context, f *os.File) error {
 	}
 }
 
-// openStateFile opens a lock or state file for reading and writing, creating it with mode
-// 0600 (set explicitly, whatever the umask) if it does not exist.
-func openStateFile(path string) (*os.File, error) {
-	f, err := os.OpenFile(path, os.O_RDWR, 0)
-	if !errors.Is(err, fs.ErrNotExist) {
-		return f, err
+// Lock is an exclusive, named lock in the queue directory, taken with [Queue.TryLock]. It
+// is held until Close, or until the process ends however it ends (flock(2): the kernel
+// releases it with the last open file description). It is not inherited by programs the
+// process starts.
+//
+// Keep the *Lock reachable for as long as it must hold: an unreachable Lock's file is
+// closed by the garbage collector, which releases the lock. A program that holds one for
+// its lifetime calls Close (or runtime.KeepAlive) at its end.
+type Lock struct {
+	file *os.File
+	name string
+}
+
+// TryLock takes the lock named name (a name as for a destination, see [ValidDestination];
+// the file <dir>/<name>.lock) without waiting. If another process, or another Lock of this
+// one, holds it, TryLock returns an error wrapping [ErrLocked] at once.
+//
+// The Checkmk notifier uses TryLock("retrier") for "one retrier per queue directory": a
+// retrier takes the lock when it starts and exits if it is taken. So that no request is
+// left waiting without a retrier, a retrier that finds nothing waiting first releases the
+// lock, then looks once more ([Queue.Waiting]) and, if something arrived, takes the lock
+// again (and exits if that fails: someone else has it); and a run that leaves requests
+// waiting starts a retrier whenever it can take the lock itself, after it enqueued. A probe
+// (TryLock, then Close) must be followed by starting a retrier when it succeeded: a
+// retrier starting while the probe held the lock has exited.
+func (q *Queue) TryLock(name string) (*Lock, error) {
+	if !ValidDestination(name) {
+		return nil, fmt.Errorf("%w: lock name %q", ErrInvalidDestination, truncateName(name))
 	}
-	f, err = os.OpenFile(path, os.O_RDWR|os.O_CREATE, filePerm)
+	dir, err := q.trustedDir(false)
 	if err != nil {
-		return nil, err
+		return nil, lockError(name, err)
 	}
-	if err := f.Chmod(filePerm); err != nil {
+	f, err := openStateFile(filepath.Join(dir, name+lockSuffix), q.uid)
+	if err != nil {
+		return nil, lockError(name, err)
+	}
+	ok, err := tryLock(f)
+	if err == nil && !ok {
+		err = ErrLocked
+	}
+	if err != nil {
 		f.Close()
-		return nil, err
+		return nil, lockError(name, err)
 	}
-	return f, nil
+	return &Lock{file: f, name: name}, nil
+}
+
+// Name returns the lock's name.
+func (l *Lock) Name() string { return l.name }
+
+// Close releases the lock. Closing it again does nothing and returns an error.
+func (l *Lock) Close() error {
+	return l.file.Close()
+}
+
+func lockError(name string, err error) error {
+	return fmt.Errorf("spool: lock %s: %w", name, err)
 }

@@ -16,6 +16,8 @@ const (
 	seqFile       = "seq"
 	flushLockFile = "flush.lock"
 	holdFile      = "hold"
+	paceFile      = "pace"
+	lockSuffix    = ".lock"
 	tempPrefix    = "tmp-"
 	seqDigits     = 20 // enough for every uint64, so lexical order is numeric order
 )

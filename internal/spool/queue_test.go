@@ -312,7 +312,7 @@ func TestStrayFilesAreNeverRequests(t *testing.T) {
 	enqueueAll(t, q, "d", "real")
 	dir := q.pendingPath("d")
 	// What a process killed while writing leaves behind, and what admins and editors leave.
-	valid, err := encodeItem("d", t0, []byte("partial"))
+	valid, err := encodeItem("d", t0, 0, []byte("partial"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -404,8 +404,12 @@ func TestPermanentRejectionMovesToFailedWithReason(t *testing.T) {
 	testutil.GoldenText(t, filepath.Join("testdata", "rejected.golden.reason"), reason)
 }
 
+// TestExpiredRequestsMoveToFailed: a request older than its maximum age whose try fails
+// moves to failed/ as expired, and the flush goes on. (Since issue 11, a request is expired
+// only after such a failed try: here the destination answers 503 to the old request.)
 func TestExpiredRequestsMoveToFailed(t *testing.T) {
 	t.Parallel()
+	const lastTry = "; the last try at 2026-11-28T05:50:00Z failed: 503 Service Unavailable)"
 	tests := []struct {
 		name       string
 		opts       []Option
@@ -413,12 +417,12 @@ func TestExpiredRequestsMoveToFailed(t *testing.T) {
 		wantReason string
 	}{
 		{name: "default 7 days", wait: 7*24*time.Hour + time.Nanosecond,
-			wantReason: "expired after 7 days (enqueued 2026-11-21T05:50:00Z, never delivered)"},
+			wantReason: "expired after 7 days (enqueued 2026-11-21T05:50:00Z, never delivered" + lastTry},
 		{name: "exactly 7 days is not expired", wait: 7 * 24 * time.Hour},
 		{name: "custom max age", opts: []Option{WithMaxAge(90 * time.Minute)}, wait: 2 * time.Hour,
-			wantReason: "expired after 1h30m0s (enqueued 2026-11-21T05:50:00Z, never delivered)"},
+			wantReason: "expired after 1h30m0s (enqueued 2026-11-21T05:50:00Z, never delivered; the last try at 2026-11-21T07:50:00Z failed: 503 Service Unavailable)"},
 		{name: "one day", opts: []Option{WithMaxAge(24 * time.Hour)}, wait: 25 * time.Hour,
-			wantReason: "expired after 1 day (enqueued 2026-11-21T05:50:00Z, never delivered)"},
+			wantReason: "expired after 1 day (enqueued 2026-11-21T05:50:00Z, never delivered; the last try at 2026-11-22T06:50:00Z failed: 503 Service Unavailable)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -428,7 +432,14 @@ func TestExpiredRequestsMoveToFailed(t *testing.T) {
 			enqueueAll(t, q, "d", "old")
 			c.Advance(tt.wait)
 			enqueueAll(t, q, "d", "new")
-			var s sink
+			var delivered []string
+			s := sink{outcome: func(it Item, _ int) error {
+				if tt.wantReason != "" && string(it.Payload) == "old" {
+					return retryable(errors.New("503 Service Unavailable"))
+				}
+				delivered = append(delivered, string(it.Payload))
+				return nil
+			}}
 			res := mustFlush(t, q, "d", s.deliver)
 			failed, err := q.Failed()
 			if err != nil {
@@ -443,7 +454,7 @@ func TestExpiredRequestsMoveToFailed(t *testing.T) {
 			if res.Expired != 1 || res.Delivered != 1 || res.Failed != 0 {
 				t.Errorf("result %+v: want 1 expired, 1 delivered", res)
 			}
-			if diff := cmp.Diff([]string{"new"}, s.payloads()); diff != "" {
+			if diff := cmp.Diff([]string{"new"}, delivered); diff != "" {
 				t.Errorf("delivered (-want +got):\n%s", diff)
 			}
 			if len(failed) != 1 || failed[0].Reason != tt.wantReason {
@@ -691,7 +702,7 @@ func TestBusyFlushReturnsAtOnceAndEnqueueHonoursContext(t *testing.T) {
 	// Take both locks as another process would.
 	locks := map[string]*os.File{}
 	for _, name := range []string{flushLockFile, seqFile} {
-		f, err := openStateFile(filepath.Join(q.pendingPath("d"), name))
+		f, err := openStateFile(filepath.Join(q.pendingPath("d"), name), os.Geteuid())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -827,7 +838,7 @@ func TestFailedListsOnlyRequests(t *testing.T) {
 	t.Parallel()
 	q := openQueue(t)
 	dir := q.failedPath("d")
-	if err := mkdirPrivate(dir); err != nil {
+	if err := os.MkdirAll(dir, dirPerm); err != nil {
 		t.Fatal(err)
 	}
 	files := map[string]string{

@@ -4,11 +4,20 @@ package spool
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"syscall"
 )
 
 const lockSupported = true
+
+// Flags added to every open of a file in the queue: never follow a symbolic link, and never
+// block on a named pipe (a FIFO opened for reading would wait for a writer forever).
+const (
+	oNoFollow  = syscall.O_NOFOLLOW
+	oNonblock  = syscall.O_NONBLOCK
+	oDirectory = syscall.O_DIRECTORY
+)
 
 // tryLock takes an exclusive flock(2) on f without waiting. It reports false if another
 // open file description (another process, or another Flush in this one) holds the lock.
@@ -40,4 +49,13 @@ func unlock(f *os.File) error {
 			return nil
 		}
 	}
+}
+
+// ownerOf returns the user ID that owns the file fi describes.
+func ownerOf(fi fs.FileInfo) (int, bool) {
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
+		return 0, false
+	}
+	return int(st.Uid), true
 }
