@@ -136,7 +136,7 @@ func (q *Queue) publish(ctx context.Context, dir string, tmps []string, notBefor
 	if err != nil {
 		return nil, err
 	}
-	defer lock.Close()
+	defer release(lock)
 	if err := lockWait(ctx, lock); err != nil {
 		return nil, err
 	}

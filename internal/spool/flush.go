@@ -168,7 +168,7 @@ func (f *flusher) run(ctx context.Context) error {
 	if err != nil {
 		return f.errorf("open flush lock: %w", err)
 	}
-	defer flushLock.Close() // a second Close after the hand-off is harmless
+	defer release(flushLock) // a second release after the hand-off is harmless
 	locked, err := tryLock(flushLock)
 	if err != nil {
 		return f.errorf("%w", err)
@@ -184,7 +184,7 @@ func (f *flusher) run(ctx context.Context) error {
 	if err != nil {
 		return f.errorf("open seq lock: %w", err)
 	}
-	defer seqLock.Close()
+	defer release(seqLock)
 
 	var seqs []uint64
 	for {
@@ -233,7 +233,7 @@ func (f *flusher) run(ctx context.Context) error {
 			return f.stopped(ctx, fmt.Errorf("hand-off: %w", err))
 		}
 		if now, _ := readCounter(seqLock); now == mark {
-			flushLock.Close()
+			release(flushLock)
 			if err := unlock(seqLock); err != nil {
 				return f.errorf("%w", err)
 			}

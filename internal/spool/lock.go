@@ -95,7 +95,16 @@ func (l *Lock) Name() string { return l.name }
 
 // Close releases the lock. Closing it again does nothing and returns an error.
 func (l *Lock) Close() error {
-	return l.file.Close()
+	return release(l.file)
+}
+
+// release unlocks f, then closes it. Closing alone is not enough: a child process that
+// another goroutine is starting holds a copy of every descriptor from fork to exec, and with
+// it the lock, which would then outlive the Close for as long as the child takes to exec.
+// Unlocking releases the lock for every copy at once.
+func release(f *os.File) error {
+	_ = unlock(f) // fails only if f is closed already, which Close reports
+	return f.Close()
 }
 
 func lockError(name string, err error) error {
