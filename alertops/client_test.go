@@ -368,7 +368,7 @@ func TestSendTransportFailures(t *testing.T) {
 		t.Parallel()
 		srv := alertopstest.NewServer(t)
 		srv.FailNext(1, alertopstest.Failure{Delay: time.Minute})
-		c, _ := newClient(t, alertops.WithRequestTimeout(50*time.Millisecond))
+		c, _ := newClient(t, alertops.WithRequestTimeout(2*time.Second)) // the slow attempt times out; the next one has time even on a loaded machine
 		res, err := c.Send(context.Background(), srv.URL(testKey, "CheckMK"), hostAlert())
 		if err != nil {
 			t.Fatalf("Send: %v", err)

@@ -594,7 +594,7 @@ func TestRESTRequestTimeoutRetriesSlowAttempts(t *testing.T) {
 	t.Parallel()
 	srv := fakeSite(t)
 	srv.FailNext(1, checkmktest.Failure{Status: 204, Delay: time.Minute})
-	c := newRESTClient(t, srv, checkmk.WithRequestTimeout(50*time.Millisecond))
+	c := newRESTClient(t, srv, checkmk.WithRequestTimeout(2*time.Second)) // the slow attempt times out; the next one has time even on a loaded machine
 	res, err := c.AddHostComment(context.Background(), "web01", checkmk.Comment{Text: "x"})
 	if err != nil || res.Attempts != 2 {
 		t.Fatalf("AddHostComment = %+v, %v; want success on the second attempt", res, err)

@@ -94,7 +94,7 @@ func TestWithRequestTimeoutRetriesSlowAttempts(t *testing.T) {
 	t.Parallel()
 	srv := ilerttest.NewServer(t)
 	srv.FailNext(1, ilerttest.Failure{Status: 202, Delay: time.Minute})
-	c, s := newClient(t, srv.URL(), ilert.WithRequestTimeout(50*time.Millisecond))
+	c, s := newClient(t, srv.URL(), ilert.WithRequestTimeout(2*time.Second)) // the slow attempt times out; the next one has time even on a loaded machine
 	res, err := c.Send(context.Background(), alertEvent())
 	if err != nil {
 		t.Fatalf("Send: %v", err)
