@@ -227,39 +227,17 @@ func (w *AlertWebhook) decodeField(name string, raw json.RawMessage) bool {
 	case "actor":
 		return whUser(raw, &w.Actor)
 	case "alertSource":
-		var ref struct {
-			ID   json.RawMessage `json:"id"`
-			Name string          `json:"name"`
+		id, name, present, ok := whRef(raw)
+		if present {
+			w.AlertSource = &AlertSourceRef{ID: id, Name: name}
 		}
-		if whNull(raw) {
-			return true
-		}
-		if json.Unmarshal(raw, &ref) != nil {
-			return false
-		}
-		id, ok := whInt(ref.ID)
-		if !ok && len(ref.ID) > 0 && !whNull(ref.ID) {
-			return false
-		}
-		w.AlertSource = &AlertSourceRef{ID: id, Name: ref.Name}
-		return true
+		return ok
 	case "escalationPolicy":
-		var ref struct {
-			ID   json.RawMessage `json:"id"`
-			Name string          `json:"name"`
+		id, name, present, ok := whRef(raw)
+		if present {
+			w.EscalationPolicy = &EscalationPolicyRef{ID: id, Name: name}
 		}
-		if whNull(raw) {
-			return true
-		}
-		if json.Unmarshal(raw, &ref) != nil {
-			return false
-		}
-		id, ok := whInt(ref.ID)
-		if !ok && len(ref.ID) > 0 && !whNull(ref.ID) {
-			return false
-		}
-		w.EscalationPolicy = &EscalationPolicyRef{ID: id, Name: ref.Name}
-		return true
+		return ok
 	case "reportTime":
 		return whTime(raw, &w.ReportTime)
 	case "timestamp":
@@ -456,6 +434,26 @@ func whScalar(raw json.RawMessage, dst *string) bool {
 }
 
 // whInt decodes a JSON integer, or a string holding one.
+// whRef decodes a reference {"id": number or numeric string, "name": string}. present is
+// false for null; ok is false when the value is not such an object.
+func whRef(raw json.RawMessage) (id int64, name string, present, ok bool) {
+	if whNull(raw) {
+		return 0, "", false, true
+	}
+	var ref struct {
+		ID   json.RawMessage `json:"id"`
+		Name string          `json:"name"`
+	}
+	if json.Unmarshal(raw, &ref) != nil {
+		return 0, "", false, false
+	}
+	id, ok = whInt(ref.ID)
+	if !ok && len(ref.ID) > 0 && !whNull(ref.ID) {
+		return 0, "", false, false
+	}
+	return id, ref.Name, true, true
+}
+
 func whInt(raw json.RawMessage) (int64, bool) {
 	if whNull(raw) {
 		return 0, false
