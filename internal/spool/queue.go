@@ -37,6 +37,7 @@ type Queue struct {
 	// Tests only.
 	noSync      bool                   // skip fsync to set up large queues quickly
 	syncDirHook func(dir string) error // called before a directory is synced; an error fails the sync
+	syncHook    func(path string) error // called before a request or seq file is synced; an error fails the sync
 	handoffWait time.Duration          // bound of the hand-off's wait for the seq lock (0: handoffMaxWait)
 }
 

@@ -312,7 +312,7 @@ func TestStrayFilesAreNeverRequests(t *testing.T) {
 	enqueueAll(t, q, "d", "real")
 	dir := q.pendingPath("d")
 	// What a process killed while writing leaves behind, and what admins and editors leave.
-	valid, err := encodeItem("d", t0, 0, []byte("partial"))
+	valid, err := encodeItem("d", t0, 0, Rate{}, []byte("partial"))
 	if err != nil {
 		t.Fatal(err)
 	}
