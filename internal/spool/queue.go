@@ -35,10 +35,10 @@ type Queue struct {
 	now    func() time.Time
 
 	// Tests only.
-	noSync      bool                   // skip fsync to set up large queues quickly
-	syncDirHook func(dir string) error // called before a directory is synced; an error fails the sync
+	noSync      bool                    // skip fsync to set up large queues quickly
+	syncDirHook func(dir string) error  // called before a directory is synced; an error fails the sync
 	syncHook    func(path string) error // called before a request or seq file is synced; an error fails the sync
-	handoffWait time.Duration          // bound of the hand-off's wait for the seq lock (0: handoffMaxWait)
+	handoffWait time.Duration           // bound of the hand-off's wait for the seq lock (0: handoffMaxWait)
 }
 
 // options are the settings an [Option] changes.
