@@ -31,7 +31,10 @@ func TestPreparedIsWhatSendSends(t *testing.T) {
 			func(c *ilert.Client) (ilert.Prepared, error) { return c.PrepareEvent(alert) }},
 		{"checkmk", func(c *ilert.Client) error { _, err := c.SendCheckmk(context.Background(), testKey, vars); return err },
 			func(c *ilert.Client) (ilert.Prepared, error) { return c.PrepareCheckmk(testKey, vars) }},
-		{"nagios", func(c *ilert.Client) error { _, err := c.SendNagios(context.Background(), testKey, nagiosVars); return err },
+		{"nagios", func(c *ilert.Client) error {
+			_, err := c.SendNagios(context.Background(), testKey, nagiosVars)
+			return err
+		},
 			func(c *ilert.Client) (ilert.Prepared, error) { return c.PrepareNagios(testKey, nagiosVars) }},
 	}
 	for _, tt := range tests {
