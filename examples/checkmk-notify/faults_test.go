@@ -481,14 +481,14 @@ func TestSharedQueueDirectory(t *testing.T) {
 	for dest, payload := range map[string][]byte{
 		"ilert":    relayReq,
 		"alertops": []byte(`{"v":1,"sink":"alertops"}`),
-		mine:       []byte(`{"v":3,"sink":"ilert-checkmk"}`),
+		mine:       []byte(`{"v":4,"sink":"ilert-checkmk"}`),
 	} {
 		if _, err := q.Enqueue(ctx, dest, payload); err != nil {
 			t.Fatal(err)
 		}
 	}
 	r := runBinary(t, h.baseEnv(), "", "flush")
-	if r.code != int(checkmk.ExitPermanent) || !strings.Contains(r.out, "unsupported version 3") {
+	if r.code != int(checkmk.ExitPermanent) || !strings.Contains(r.out, "unsupported version 4") {
 		t.Errorf("flush: exit %d, want 2 naming the version; output:\n%s", r.code, r.out)
 	}
 	for _, dest := range []string{"ilert", "alertops"} {
@@ -500,7 +500,7 @@ func TestSharedQueueDirectory(t *testing.T) {
 	if len(reasons) != 1 {
 		t.Fatalf("%d reasons in failed/%s, want 1", len(reasons), mine)
 	}
-	if b, err := os.ReadFile(reasons[0]); err != nil || !strings.Contains(string(b), "unsupported version 3") {
+	if b, err := os.ReadFile(reasons[0]); err != nil || !strings.Contains(string(b), "unsupported version 4") {
 		t.Errorf("reason %q (%v), want it to name the version", b, err)
 	}
 	if n := len(h.ilert.Requests()) + len(h.alertops.Requests()); n != 0 {
