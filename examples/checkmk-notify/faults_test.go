@@ -200,16 +200,18 @@ func TestUnwritableQueue(t *testing.T) {
 			if err := os.WriteFile(file, nil, 0o600); err != nil {
 				t.Fatal(err)
 			}
-			want, wantLine := int(checkmk.ExitSent), "iLert: sent (202"
+			dir := filepath.Join(file, "spool")
+			problem := "the queue " + dir + " is unusable (lstat " + dir + ": not a directory)"
+			want, wantLine := int(checkmk.ExitSent), "iLert: sent (202, PROBLEM web01) — "+problem
 			if down {
 				h.ilert.FailNext(directRetry.MaxAttempts, ilerttest.Failure{Status: 503})
-				want, wantLine = int(checkmk.ExitTemporary), "iLert: not sent (503 Service Unavailable; the queue is unusable)"
+				want, wantLine = int(checkmk.ExitTemporary), "iLert: not sent (503 Service Unavailable; "+problem+")"
 			}
-			r := runBinary(t, h.env(t, "host-down-problem.env", envSpoolDir+"="+filepath.Join(file, "spool")), "")
+			r := runBinary(t, h.env(t, "host-down-problem.env", envSpoolDir+"="+dir), "")
 			if r.code != want {
 				t.Errorf("exit code %d, want %d; output:\n%s", r.code, want, r.out)
 			}
-			if !strings.Contains(r.out, "queue unavailable, sending without it") || !strings.Contains(r.out, wantLine) {
+			if !strings.Contains(r.out, problem+"; sending without it") || !strings.Contains(r.out, wantLine) {
 				t.Errorf("output lacks the queue warning or %q:\n%s", wantLine, r.out)
 			}
 		})

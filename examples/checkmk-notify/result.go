@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/alertbridge/alertbridge/checkmk"
 	"github.com/alertbridge/alertbridge/examples/internal/delivery"
@@ -25,6 +26,15 @@ const (
 // and its destination: the state and the detail its result line gives. It is the one place
 // that decides; nothing else sets an item's state.
 func (d *destination) settle(it *item) (delivery.State, string) {
+	st, detail := d.settleState(it)
+	if it.notDurable != "" && (st == delivery.StateQueued || st == stateBusy) {
+		detail += "; not confirmed on disk (" + it.notDurable + ")"
+	}
+	return st, detail
+}
+
+func (d *destination) settleState(it *item) (delivery.State, string) {
+	now := time.Now()
 	switch {
 	case it.skipped != "":
 		return stateIgnored, it.skipped
@@ -47,7 +57,7 @@ func (d *destination) settle(it *item) (delivery.State, string) {
 	// Queued, and still waiting.
 	held := ""
 	if d.flushed != nil && !d.flushed.HeldUntil.IsZero() {
-		held = "held until " + d.flushed.HeldUntil.Local().Format("15:04:05")
+		held = "held until " + clock(d.flushed.HeldUntil, now)
 	}
 	if it.tried != nil {
 		// This run tried it: say what the destination answered.
@@ -65,6 +75,8 @@ func (d *destination) settle(it *item) (delivery.State, string) {
 		why = "time budget of the run used up"
 	case d.flushed.Status == spool.StatusHeld:
 		return delivery.StateQueued, "rate limited, " + held
+	case d.flushed.Status == spool.StatusPaced:
+		return delivery.StateQueued, pacedText(d.t.rate)
 	case d.flushed.Status == spool.StatusStopped && d.flushed.Err != nil:
 		why = d.flushed.Err.Error()
 	case d.flushErr != nil:
@@ -74,6 +86,26 @@ func (d *destination) settle(it *item) (delivery.State, string) {
 		why += ", " + held
 	}
 	return delivery.StateQueued, why
+}
+
+// pacedText says why a request waits for its iLert key's pacing.
+func pacedText(r spool.Rate) string {
+	if r == defaultILertRate {
+		return "paced: iLert accepts 50 per minute per alert source"
+	}
+	per := r.Per.String()
+	if r.Per == time.Minute {
+		per = "minute"
+	}
+	return fmt.Sprintf("paced: at most %d per %s per alert source (ilert_rate=%s)", r.N, per, strings.TrimSuffix(r.String(), "/1m0s"))
+}
+
+// retriedBy says who delivers what waits for the destination.
+func (d *destination) retriedBy() string {
+	if d.retrier.background() {
+		return "retrying in the background"
+	}
+	return "retried on the next run or by flush"
 }
 
 // exitCode is the exit code a state calls for.
@@ -130,8 +162,11 @@ func (d *destination) summary() (string, checkmk.ExitCode) {
 		}
 	}
 	line := fmt.Sprintf("%s: %d notifications: %s", d.display, len(d.items), strings.Join(parts, ", "))
-	if worstState != delivery.StateSent && worstState != stateDryRun {
+	switch {
+	case worstState != delivery.StateSent && worstState != stateDryRun:
 		line += "; " + d.describe(worst, worstState, worstDetail)
+	case d.queueNote != "":
+		line += " — " + d.queueNote
 	}
 	return line, code
 }
@@ -140,13 +175,19 @@ func (d *destination) summary() (string, checkmk.ExitCode) {
 func (d *destination) describe(it *item, s delivery.State, detail string) string {
 	switch s {
 	case delivery.StateSent, delivery.StateNothingToDo:
+		if d.queueNote != "" {
+			return fmt.Sprintf("%s (%s, %s) — %s", s, detail, it.label, d.queueNote)
+		}
 		return fmt.Sprintf("%s (%s, %s)", s, detail, it.label)
 	case stateIgnored:
 		return fmt.Sprintf("ignored (%s)", detail)
 	case stateBusy:
-		return "queued (another run is delivering)"
+		if d.retrier.background() {
+			return fmt.Sprintf("queued (%s; retrying in the background)", detail)
+		}
+		return fmt.Sprintf("queued (%s)", detail)
 	case delivery.StateQueued:
-		return fmt.Sprintf("queued (%s; %d waiting, retried on the next run or by flush)", detail, d.waiting)
+		return fmt.Sprintf("queued (%s; %d waiting, %s)", detail, d.waiting, d.retriedBy())
 	case delivery.StateRejected:
 		if it.id != "" {
 			return fmt.Sprintf("rejected (%s) — moved to failed/", detail)
@@ -171,11 +212,23 @@ func displayForSpoolName(name string) string {
 	return name
 }
 
-// flushWhy says why a flush left requests queued.
-func flushWhy(res spool.FlushResult) string {
+// clock shows t as the result lines and logs show a time: "15:04:05" when it is on the
+// day of now, else with the date ("2026-11-22 00:10:05"), in local time.
+func clock(t, now time.Time) string {
+	t, now = t.Local(), now.Local()
+	if y, m, d := t.Date(); y == now.Year() && m == now.Month() && d == now.Day() {
+		return t.Format("15:04:05")
+	}
+	return t.Format("2006-01-02 15:04:05")
+}
+
+// flushWhy says why a flush left requests queued; now is the time the result is shown at.
+func flushWhy(res spool.FlushResult, now time.Time) string {
 	switch res.Status {
 	case spool.StatusHeld:
-		return "rate limited, held until " + res.HeldUntil.Local().Format("15:04:05")
+		return "rate limited, held until " + clock(res.HeldUntil, now)
+	case spool.StatusPaced:
+		return "paced, next send at " + clock(res.PacedUntil, now)
 	case spool.StatusStopped:
 		if res.Err != nil {
 			return res.Err.Error()
