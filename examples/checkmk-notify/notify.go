@@ -228,7 +228,6 @@ func (d *destination) toSend() []*item {
 	return out
 }
 
-
 // readNotifications reads the single notification from the environment or the bulk from
 // standard input. In bulk mode the environment holds no notification and is not read.
 func (r *notifyRun) readNotifications() []*checkmk.Notification {
