@@ -292,6 +292,20 @@ func newGate(t *testing.T, backend string) *gate {
 	return g
 }
 
+// reset makes the gate signal held again for the next request it holds.
+func (g *gate) reset() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.held, g.heldOne = make(chan struct{}), false
+}
+
+// heldChan is the channel closed when the gate holds a request (see reset).
+func (g *gate) heldChan() chan struct{} {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.held
+}
+
 // letThrough lets n more requests through and holds the one after them; n < 0 opens the
 // gate.
 func (g *gate) letThrough(n int) {
@@ -381,19 +395,37 @@ func TestKilledDuringFlush(t *testing.T) {
 	}
 }
 
-// TestConcurrentRuns: 20 notifications at once, as Checkmk may start them, are each
-// delivered exactly once.
+// TestConcurrentRuns: 20 notifications at once, as Checkmk may start them, with the
+// retrier on (runs that find another delivering make sure of one), are each delivered
+// exactly once, never with more than one retrier at a time, which exits afterwards.
 func TestConcurrentRuns(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
+	watchRetriers(t, h.spool)
 	const n = 20
 	var wg sync.WaitGroup
 	results := make([]runResult, n)
 	for i := range n {
-		env := setEnv(h.env(t, "host-down-problem.env"), "NOTIFY_HOSTNAME", fmt.Sprintf("host%02d", i))
+		env := withRetrier(setEnv(h.env(t, "host-down-problem.env"), "NOTIFY_HOSTNAME", fmt.Sprintf("host%02d", i)), fastSchedule)
 		wg.Go(func() { results[i] = runBinary(t, env, "") })
 	}
+	most := 0
+	sampling := make(chan struct{})
+	go func() {
+		defer close(sampling)
+		for range 200 {
+			most = max(most, len(retrierProcs(t, h.spool)))
+			time.Sleep(5 * time.Millisecond)
+		}
+	}()
 	wg.Wait()
+	<-sampling
+	if most > 1 {
+		t.Errorf("%d retriers ran at once for one queue, want at most 1", most)
+	}
+	if !waitNoRetrier(t, h.spool, time.Minute) {
+		t.Errorf("a retrier is still running")
+	}
 	for i, r := range results {
 		if r.code != int(checkmk.ExitSent) {
 			t.Errorf("run %d: exit %d; output:\n%s", i, r.code, r.out)
