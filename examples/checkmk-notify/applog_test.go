@@ -43,7 +43,7 @@ func TestLogRotates(t *testing.T) {
 	}
 	for _, p := range []string{path, path + ".1"} {
 		if fi, err := os.Stat(p); err != nil || fi.Mode().Perm() != 0o600 {
-			t.Errorf("%s: mode %v (%v), want 0600", p, fi.Mode().Perm(), err)
+			t.Errorf("%s: %v, want mode 0600", p, describe(fi, err))
 		}
 	}
 	if _, err := os.Stat(path + ".2"); !os.IsNotExist(err) {

@@ -33,6 +33,9 @@ const (
 	// envRetrierSchedule replaces the retrier's schedule (retrySchedule), for tests only:
 	// durations separated by commas, the last one repeated.
 	envRetrierSchedule = "ALERTBRIDGE_RETRIER_SCHEDULE"
+	// envRetrierLifetime bounds how long a retrier runs, for tests only: should a test
+	// binary crash before it can stop the retriers it started, they end by themselves.
+	envRetrierLifetime = "ALERTBRIDGE_RETRIER_LIFETIME"
 )
 
 // target is one destination of a notification, with everything needed to reach it. Its

@@ -44,6 +44,10 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	code := m.Run()
+	if n := killLeftRetriers(binary); n > 0 {
+		fmt.Fprintf(os.Stderr, "%d retrier process(es) were left running by the tests; killed\n", n)
+		code = max(code, 1)
+	}
 	os.RemoveAll(dir)
 	os.Exit(code)
 }

@@ -29,6 +29,7 @@ type item struct {
 	noQueue    string   // sent directly: why not through the queue
 	notTried   string   // not sent in this run although it had to be: why
 	notDurable string   // queued, but syncing it failed: why
+	expired    bool     // its try failed past its maximum age: moved to failed/
 }
 
 // destination groups this run's requests for one destination, in order, and what became
@@ -53,6 +54,7 @@ type notifyRun struct {
 	env      *environment
 	log      *logger
 	opts     options
+	timeout  time.Duration // of one request: the rule's, else --timeout
 	dests    []*destination
 	errLines []string // configuration and context problems, one result line each
 	exit     checkmk.ExitCode
@@ -107,6 +109,7 @@ func runNotify(parent context.Context, o options, env *environment, log *logger)
 	}
 	ctx, cancel := context.WithDeadline(parent, start.Add(budget))
 	defer cancel()
+	r.timeout = timeout
 
 	s := newSender(timeout, queuedRetry)
 	for _, w := range work {
@@ -360,16 +363,22 @@ func (r *notifyRun) flushOwn(ctx context.Context, q runQueue, s *delivery.Sender
 		d.flushed, d.flushErr, d.waiting = &res, err, res.Remaining
 		if _, unsafe := errors.AsType[*spool.UnsafeError](err); unsafe {
 			d.queueNote = queueProblem(q.Dir(), err)
-			direct := newSender(r.opts.timeout, directRetry)
-			for _, it := range d.toSend() {
-				if it.id != "" && it.tried == nil {
-					a := send(ctx, direct, it.req)
-					it.tried, it.noQueue = &a, d.queueNote
-				}
-			}
 		}
 	} else {
 		d.waiting, _ = q.Len(d.name)
+	}
+	if d.queueNote != "" {
+		// The destination's queue is not to be trusted (a link or another user's file in
+		// it): what it holds waits for the administrator, and this run's requests go
+		// directly, so that none is lost (a queued copy may be delivered again later).
+		direct := newSender(r.timeout, directRetry)
+		for _, it := range d.toSend() {
+			if it.tried == nil {
+				a := send(ctx, direct, it.req)
+				it.tried, it.noQueue = &a, d.queueNote
+			}
+		}
+		return
 	}
 	d.outOfTime = ctx.Err() != nil
 	stopped := d.flushed == nil || d.flushed.Status != spool.StatusDone || d.outOfTime
@@ -451,15 +460,20 @@ func deliverFunc(s *delivery.Sender, log *logger, display string, own map[spool.
 			return err
 		}
 		a := send(ctx, s, req)
+		// The queue moves a request that fails its last try past its maximum age to
+		// failed/, unless the failure is the end of the flush's own time.
+		expired := it.Expiring && a.state == delivery.StateQueued && ctx.Err() == nil
 		if mine := own[it.ID]; mine != nil {
-			mine.tried = &a
+			mine.tried, mine.expired = &a, expired
 		} else {
 			age := time.Since(it.Enqueued).Round(time.Second)
-			switch a.state {
-			case delivery.StateSent, delivery.StateNothingToDo:
+			switch {
+			case a.state == delivery.StateSent, a.state == delivery.StateNothingToDo:
 				log.printf("%s: delivered queued %s (%s, queued %s ago)", display, req.Ref, a.reason, age)
-			case delivery.StateRejected:
+			case a.state == delivery.StateRejected:
 				log.warnf("%s: rejected queued %s (%s); moved to failed/", display, req.Ref, a.reason)
+			case expired:
+				log.warnf("%s: queued %s expired (%s, queued %s ago, older than its maximum age); moved to failed/", display, req.Ref, a.reason, age)
 			default:
 				log.warnf("%s: queued %s still not delivered (%s)", display, req.Ref, a.reason)
 			}

@@ -103,10 +103,13 @@ func waitNoRetrier(t testing.TB, dir string, limit time.Duration) bool {
 	}
 }
 
-// withRetrier is env with the background retrier on (the harness turns it off) and, if
-// schedule is not "", the retrier's schedule replaced (envRetrierSchedule).
+// withRetrier is env with the background retrier on (the harness turns it off), its
+// lifetime bounded, and, if schedule is not "", its schedule replaced
+// (envRetrierSchedule).
 func withRetrier(env []string, schedule string) []string {
 	env = withoutEnv(env, envRetrier)
+	// Should the test binary crash before its cleanups run, the retriers end by themselves.
+	env = setEnv(env, envRetrierLifetime, "3m")
 	if schedule != "" {
 		env = setEnv(env, envRetrierSchedule, schedule)
 	}
@@ -115,3 +118,62 @@ func withRetrier(env []string, schedule string) []string {
 
 // fastSchedule is the retrier's schedule in tests that are not about the schedule.
 const fastSchedule = "50ms,100ms,200ms"
+
+// killLeftRetriers kills every retrier still running the test binary (the last line of
+// defence, after the tests' own cleanups) and reports how many it found.
+func killLeftRetriers(bin string) int {
+	entries, _ := os.ReadDir("/proc")
+	n := 0
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		cmdline, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+		args := strings.Split(string(cmdline), "\x00")
+		if err != nil || len(args) < 2 || args[0] != bin || args[1] != retrierMode {
+			continue
+		}
+		if state, sid, ok := procStat(pid); ok && state != "Z" {
+			n++
+			if sid == pid {
+				_ = syscall.Kill(-sid, syscall.SIGKILL)
+			} else {
+				_ = syscall.Kill(pid, syscall.SIGKILL)
+			}
+		}
+	}
+	return n
+}
+
+// checkOneRetrierAtATime reads a retrier log and checks that retriers worked one at a
+// time: between one's "started" and its exit, no other started (a retrier that finds the
+// lock taken exits at once, without starting).
+func checkOneRetrierAtATime(t *testing.T, logFile string) {
+	t.Helper()
+	b, err := os.ReadFile(logFile)
+	if os.IsNotExist(err) {
+		return // no retrier was needed
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	active := map[string]bool{}
+	for _, line := range strings.Split(string(b), "\n") {
+		_, rest, ok := strings.Cut(line, " checkmk-notify retrier[")
+		if !ok {
+			continue
+		}
+		pid, msg, _ := strings.Cut(rest, "]: ")
+		switch {
+		case strings.HasPrefix(msg, "started "):
+			active[pid] = true
+			if len(active) > 1 {
+				t.Errorf("two retriers at once (%v):\n%s", active, b)
+				return
+			}
+		case strings.Contains(msg, "; exiting"), strings.HasPrefix(msg, "stopped ("):
+			delete(active, pid)
+		}
+	}
+}

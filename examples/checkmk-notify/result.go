@@ -14,12 +14,14 @@ import (
 // Besides the states of package delivery, which both programs print, a request of this
 // run may end as one of these: not sent (a temporary failure, and it could not be
 // queued), ignored (the destination does not take this notification type), busy (queued;
-// another run holds the destination and delivers it) or dry run (printed, not sent).
+// another run holds the destination and delivers it), expired (its try failed when it was
+// already older than its maximum age: moved to failed/) or dry run (printed, not sent).
 const (
 	stateNotSent delivery.State = "not sent"
 	stateIgnored delivery.State = "ignored"
 	stateBusy    delivery.State = "busy"
 	stateDryRun  delivery.State = "dry run"
+	stateExpired delivery.State = "expired"
 )
 
 // settle decides what became of a request of this run, from what the run recorded about it
@@ -51,6 +53,8 @@ func (d *destination) settleState(it *item) (delivery.State, string) {
 		return it.tried.state, it.tried.reason
 	case it.tried != nil && it.tried.state != delivery.StateQueued:
 		return it.tried.state, it.tried.reason // this run's flush delivered or rejected it
+	case it.expired:
+		return stateExpired, it.tried.reason
 	case d.flushed != nil && d.flushed.Status == spool.StatusBusy:
 		return stateBusy, "another run is delivering"
 	}
@@ -111,7 +115,7 @@ func (d *destination) retriedBy() string {
 // exitCode is the exit code a state calls for.
 func exitCode(s delivery.State) checkmk.ExitCode {
 	switch s {
-	case delivery.StateRejected:
+	case delivery.StateRejected, stateExpired:
 		return checkmk.ExitPermanent
 	case stateNotSent:
 		return checkmk.ExitTemporary
@@ -133,7 +137,7 @@ func word(s delivery.State) string {
 // severity orders states for choosing which one a summary explains.
 func severity(s delivery.State) int {
 	return slices.Index([]delivery.State{stateDryRun, delivery.StateSent, delivery.StateNothingToDo, stateIgnored,
-		stateBusy, delivery.StateQueued, stateNotSent, delivery.StateRejected}, s)
+		stateBusy, delivery.StateQueued, stateNotSent, stateExpired, delivery.StateRejected}, s)
 }
 
 // summary is the destination's result line and exit code.
@@ -156,7 +160,7 @@ func (d *destination) summary() (string, checkmk.ExitCode) {
 	}
 	var parts []string
 	for _, s := range []delivery.State{delivery.StateSent, delivery.StateNothingToDo, stateIgnored,
-		delivery.StateQueued, delivery.StateRejected, stateNotSent, stateDryRun} {
+		delivery.StateQueued, delivery.StateRejected, stateExpired, stateNotSent, stateDryRun} {
 		if n := counts[word(s)]; n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", n, word(s)))
 		}
@@ -195,6 +199,8 @@ func (d *destination) describe(it *item, s delivery.State, detail string) string
 		return fmt.Sprintf("rejected (%s)", detail)
 	case stateNotSent:
 		return fmt.Sprintf("not sent (%s)", detail)
+	case stateExpired:
+		return fmt.Sprintf("expired (%s; older than its max_age) — moved to failed/", detail)
 	case stateDryRun:
 		return "dry run, nothing sent"
 	}

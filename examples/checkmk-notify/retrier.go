@@ -130,6 +130,13 @@ func runRetrier(ctx context.Context, o options, env *environment) checkmk.ExitCo
 	}
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
 	defer stop()
+	if v := env.getenv(envRetrierLifetime); v != "" {
+		if d, err := time.ParseDuration(v); err == nil && d > 0 {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithTimeoutCause(ctx, d, errors.New("its lifetime ended"))
+			defer cancel()
+		}
+	}
 	s := newSender(o.timeout, queuedRetry)
 	rt := &retrier{q: q, dir: q.Dir(), log: log, schedule: schedule, budget: retrierFlushBudget,
 		now: time.Now, sleep: sleepContext,

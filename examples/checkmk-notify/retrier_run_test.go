@@ -110,7 +110,7 @@ func TestOutageThenRecoveryWithoutCron(t *testing.T) {
 		}
 	}
 	if fi, err := os.Stat(logFile); err != nil || fi.Mode().Perm() != 0o600 {
-		t.Errorf("retrier log mode %v (%v), want 0600", fi.Mode().Perm(), err)
+		t.Errorf("retrier log: %v, want mode 0600", describe(fi, err))
 	}
 }
 
