@@ -8,10 +8,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"maps"
 	"net/url"
 	"slices"
 
 	"github.com/alertbridge/alertbridge/internal/httpx"
+	"github.com/alertbridge/alertbridge/internal/jsonx"
 	"github.com/alertbridge/alertbridge/internal/redact"
 )
 
@@ -100,6 +102,29 @@ func (c *Client) eventCall(e Event) (call, error) {
 		body: body, header: jsonHeaders, noneOpen: noneOpen, truncations: truncations}, nil
 }
 
+// appendStringMap appends m to b as a JSON object with its keys sorted, as encoding/json
+// encodes a map[string]string but without escaping <, > and & (as Python's json module,
+// which Checkmk's own method uses, writes them): the context goes out as it is, encoded
+// without reflection.
+func appendStringMap(b []byte, m map[string]string) []byte {
+	keys := slices.Sorted(maps.Keys(m))
+	n := 2
+	for _, k := range keys {
+		n += len(k) + len(m[k]) + 6
+	}
+	b = slices.Grow(b, n)
+	b = append(b, '{')
+	for i, k := range keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = jsonx.AppendString(b, k)
+		b = append(b, ':')
+		b = jsonx.AppendString(b, m[k])
+	}
+	return append(b, '}')
+}
+
 // SendCheckmk sends a Checkmk notification context to iLert's Checkmk endpoint
 // (POST /api/v1/events/checkmk-ext/{integrationKey}) exactly as Checkmk's built-in iLert
 // method does: the context as a JSON object of strings (variable names without the
@@ -130,7 +155,7 @@ func (c *Client) checkmkCall(integrationKey string) call {
 	return call{op: "send checkmk event", method: http.MethodPost, path: path, url: c.endpoint(path),
 		header: checkmkHeaders, noneOpen: true,
 		encode: func(scrubbed map[string]string) ([]byte, error) {
-			return json.Marshal(scrubbed) // cannot fail for map[string]string
+			return appendStringMap(nil, scrubbed), nil
 		}}
 }
 

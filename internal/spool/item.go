@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"hash/crc32"
 	"time"
 )
 
@@ -35,8 +34,6 @@ type Item struct {
 	// failed/ as expired.
 	Expiring bool
 }
-
-var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 // header is the first line of a request file. Fields added to format version 1 later are
 // optional (omitted when unset), so that older versions of the package still read the files
@@ -106,7 +103,7 @@ func encodeItem(dest string, enqueued time.Time, maxAge time.Duration, rate Rate
 		MaxAge:      maxAgeField(maxAge),
 		Rate:        rateField(rate),
 		Size:        int64(len(payload)),
-		CRC32C:      crc32.Checksum(payload, castagnoli),
+		CRC32C:      crc32c(payload),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("spool: encode request header: %w", err)
@@ -138,7 +135,7 @@ func decodeItem(data []byte) (header, []byte, error) {
 		return h, nil, fmt.Errorf("%w: no enqueue time", ErrCorrupt)
 	case h.Size != int64(len(payload)):
 		return h, nil, fmt.Errorf("%w: payload is %d bytes, metadata says %d", ErrCorrupt, len(payload), h.Size)
-	case crc32.Checksum(payload, castagnoli) != h.CRC32C:
+	case crc32c(payload) != h.CRC32C:
 		return h, nil, fmt.Errorf("%w: payload checksum mismatch", ErrCorrupt)
 	}
 	return h, payload, nil
