@@ -7,8 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"maps"
+	"net/http"
 	"net/url"
 	"slices"
 

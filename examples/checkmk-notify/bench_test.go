@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -19,19 +20,60 @@ import (
 )
 
 // BenchmarkNotifyProcess measures one notification from process start to exit, as
-// Checkmk runs it, against loopback receivers (both iLert and AlertOps, queue on). It
-// reports the median wall time of the runs and the largest peak RSS (see peakRSS).
+// Checkmk runs it, against a loopback fake iLert, queue on (and pacing, as by default),
+// and in the same loop the baseline: a minimal Go program (testdata/baseline) that posts
+// the same body to the same receiver. The runs alternate, so that both see the same
+// machine; the figures are the medians and their ratio (issue 11 §4: at most 1.5). The
+// other sub-benchmarks are the notifier alone: without the queue, and with iLert and
+// AlertOps.
 func BenchmarkNotifyProcess(b *testing.B) {
+	base := filepath.Join(b.TempDir(), "baseline")
+	if out, err := exec.Command("go", "build", "-o", base, "./testdata/baseline").CombinedOutput(); err != nil {
+		b.Fatalf("building the baseline: %v\n%s", err, out)
+	}
+	b.Run("queue-vs-baseline", func(b *testing.B) {
+		hb := newBenchHarness(b)
+		env := withoutEnv(hb.env(b, "service-crit-problem.env"), "NOTIFY_PARAMETER*")
+		// Pacing as by default (a pace file of 50 slots, written before each send), but
+		// over a millisecond, so that a long benchmark is never paced.
+		env = append(env, "NOTIFY_PARAMETER_1=ilert="+fixtureILertKey, "NOTIFY_PARAMETER_2=ilert_rate=50/1ms")
+		// The body the notifier posts, for the baseline to post too.
+		if out, err := notifyOnce(env); err != nil {
+			b.Fatalf("%v\n%s", err, out)
+		}
+		first := hb.ilert.Requests()[0]
+		baseEnv := []string{"BASELINE_BODY=" + string(first.Body)}
+		target := hb.ilert.URL() + first.Path
+		var notify, baseline []time.Duration
+		b.ReportAllocs()
+		for b.Loop() {
+			start := time.Now()
+			if out, err := notifyOnce(env); err != nil {
+				b.Fatalf("%v\n%s", err, out)
+			}
+			notify = append(notify, time.Since(start))
+			cmd := exec.Command(base, target)
+			cmd.Env = baseEnv
+			start = time.Now()
+			if out, err := cmd.CombinedOutput(); err != nil {
+				b.Fatalf("baseline: %v\n%s", err, out)
+			}
+			baseline = append(baseline, time.Since(start))
+		}
+		n, bl := median(notify), median(baseline)
+		b.ReportMetric(float64(n.Microseconds())/1000, "ms-median-notify")
+		b.ReportMetric(float64(bl.Microseconds())/1000, "ms-median-baseline")
+		b.ReportMetric(float64(n)/float64(bl), "x-baseline")
+	})
 	for _, bc := range []struct{ name, params string }{
-		{name: "queue"},
 		{name: "spool=off", params: "spool=off"},
+		{name: "queue-2-destinations", params: "alertops=" + fixtureAlertOpsURL},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			hb := newBenchHarness(b)
-			env := hb.env(b, "service-crit-problem.env")
-			if bc.params != "" {
-				env = append(env, "NOTIFY_PARAMETER_3="+bc.params)
-			}
+			env := withoutEnv(hb.env(b, "service-crit-problem.env"), "NOTIFY_PARAMETER*")
+			env = append(env, "NOTIFY_PARAMETER_1=ilert="+fixtureILertKey, "NOTIFY_PARAMETER_2="+bc.params,
+				"NOTIFY_PARAMETER_3=ilert_rate=50/1ms")
 			var durations []time.Duration
 			var peakKB int64
 			b.ReportAllocs()
@@ -41,16 +83,32 @@ func BenchmarkNotifyProcess(b *testing.B) {
 				start := time.Now()
 				out, err := cmd.CombinedOutput()
 				durations = append(durations, time.Since(start))
-				if err != nil || !strings.Contains(string(out), "AlertOps: sent (200") {
+				if err != nil || !strings.Contains(string(out), "iLert: sent (202") {
 					b.Fatalf("run failed: %v\n%s", err, out)
 				}
 				peakKB = max(peakKB, maxRSS(cmd))
 			}
-			slices.Sort(durations)
-			b.ReportMetric(float64(durations[len(durations)/2].Microseconds())/1000, "ms-median/run")
+			b.ReportMetric(float64(median(durations).Microseconds())/1000, "ms-median/run")
 			b.ReportMetric(float64(peakKB)/1024, "MB-peak-RSS")
 		})
 	}
+}
+
+// notifyOnce runs the notifier once with env and checks that iLert took the notification.
+func notifyOnce(env []string) ([]byte, error) {
+	cmd := exec.Command(binary)
+	cmd.Env = env
+	out, err := cmd.CombinedOutput()
+	if err == nil && !strings.Contains(string(out), "iLert: sent (202") {
+		err = errors.New("not sent")
+	}
+	return out, err
+}
+
+func median(d []time.Duration) time.Duration {
+	s := slices.Clone(d)
+	slices.Sort(s)
+	return s[len(s)/2]
 }
 
 // BenchmarkFlush10000 measures "checkmk-notify flush" of 10,000 queued notifications to
