@@ -203,9 +203,11 @@ type runQueue interface {
 }
 
 // openQueue opens the queue in dir, which the queue's trust check must accept (see
-// spool.Open): a directory another user could redirect or empty is refused.
+// spool.Open): a directory another user could redirect or empty is refused. The run
+// enqueues at once and sends directly what it cannot queue, so Open's write probe is left
+// out (two directory changes of every run).
 func openQueue(dir string) (runQueue, error) {
-	return spool.Open(dir)
+	return spool.Open(dir, spool.WithoutWriteProbe())
 }
 
 // queueProblem says, for the result lines, why the queue in dir is not used: the
