@@ -497,3 +497,42 @@ func TestKilledRunsWithTheRetrier(t *testing.T) {
 		t.Errorf("%d requests in failed/: a kill damaged a request", n)
 	}
 }
+
+// TestRetrierResidentMemory (issue 11 §4): a retrier that waits (iLert down, its next try
+// far off) stays under 15 MB resident, read as VmRSS from /proc; while nothing waits no
+// retrier runs at all (TestOutageThenRecoveryWithoutCron: it exits).
+func TestRetrierResidentMemory(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	watchRetriers(t, h.spool)
+	h.ilert.FailNext(1000, ilerttest.Failure{Status: 503})
+	r := runBinary(t, withRetrier(h.iLertOnly(t, "service-crit-problem.env"), "100ms,1h"), "")
+	if !strings.Contains(r.out, "retrying in the background") {
+		t.Fatalf("no retrier; output:\n%s", r.out)
+	}
+	logFile := filepath.Join(h.spool, queueLogName)
+	if !waitFor(time.Minute, func() bool {
+		b, _ := os.ReadFile(logFile)
+		return strings.Contains(string(b), "next try in 1h0m0s")
+	}) {
+		t.Fatal("the retrier never came to wait")
+	}
+	procs := retrierProcs(t, h.spool)
+	if len(procs) != 1 {
+		t.Fatalf("%d retriers", len(procs))
+	}
+	status, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(procs[0].pid), "status"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rssKB int
+	for _, line := range strings.Split(string(status), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			rssKB, _ = strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(v), " kB"))
+		}
+	}
+	t.Logf("a waiting retrier: VmRSS %.1f MB", float64(rssKB)/1024)
+	if rssKB == 0 || rssKB > 15<<10 {
+		t.Errorf("a waiting retrier has VmRSS %d kB, want under 15 MB", rssKB)
+	}
+}
