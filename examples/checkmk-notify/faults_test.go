@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"github.com/alertbridge/alertbridge/checkmk"
 	"io"
@@ -321,17 +322,20 @@ func (h *harness) hostEnv(t *testing.T, host, base string) []string {
 }
 
 // TestKilledDuringFlush: a flush killed with SIGKILL while delivering loses nothing; a later
-// flush delivers the rest (at worst the request in flight twice).
+// flush (or the retrier, which is on: the runs make sure of one) delivers the rest (at
+// worst the request in flight twice), in order.
 func TestKilledDuringFlush(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
+	watchRetriers(t, h.spool)
 	front := newGate(t, h.ilert.URL())
 	const n = 12
 	// Fill the queue: the first run is rate limited, which holds the destination, so the
 	// following runs only queue.
 	h.ilert.FailNext(1, ilerttest.Failure{Status: 429})
 	for i := range n {
-		if r := runBinary(t, h.hostEnv(t, fmt.Sprintf("host%02d", i), front.srv.URL), ""); r.code != int(checkmk.ExitSent) {
+		env := withRetrier(h.hostEnv(t, fmt.Sprintf("host%02d", i), front.srv.URL), "")
+		if r := runBinary(t, env, ""); r.code != int(checkmk.ExitSent) {
 			t.Fatalf("run %d: exit %d; output:\n%s", i, r.code, r.out)
 		}
 	}
@@ -357,8 +361,8 @@ func TestKilledDuringFlush(t *testing.T) {
 		cmd.Wait()
 		t.Fatal("the flush never sent its fourth request")
 	}
-	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil && !errors.Is(err, os.ErrProcessDone) {
+		t.Fatal(err) // (done: the retrier was delivering, and the flush found it busy)
 	}
 	_ = cmd.Wait()
 	before := len(h.ilert.CheckmkEvents())
@@ -370,6 +374,11 @@ func TestKilledDuringFlush(t *testing.T) {
 	r := runBinary(t, h.baseEnv(), "", "flush")
 	if r.code != int(checkmk.ExitSent) {
 		t.Fatalf("flush after the kill: exit %d; output:\n%s", r.code, r.out)
+	}
+	// The retrier may hold the destination meanwhile (the flush then finds it busy): wait
+	// until it is done and gone.
+	if !waitFor(2*time.Minute, func() bool { return countFiles(t, h.spool, "pending/*/*.req") == 0 }) || !waitNoRetrier(t, h.spool, time.Minute) {
+		t.Fatalf("%d requests still queued, %d retriers", countFiles(t, h.spool, "pending/*/*.req"), len(retrierProcs(t, h.spool)))
 	}
 	seen := map[string]int{}
 	var order []string

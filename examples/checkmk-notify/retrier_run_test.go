@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/alertbridge/alertbridge/checkmk"
+	"github.com/alertbridge/alertbridge/examples/internal/delivery"
 	"github.com/alertbridge/alertbridge/ilert/ilerttest"
 	"github.com/alertbridge/alertbridge/internal/testutil"
 )
@@ -534,5 +535,65 @@ func TestRetrierResidentMemory(t *testing.T) {
 	t.Logf("a waiting retrier: VmRSS %.1f MB", float64(rssKB)/1024)
 	if rssKB == 0 || rssKB > 15<<10 {
 		t.Errorf("a waiting retrier has VmRSS %d kB, want under 15 MB", rssKB)
+	}
+}
+
+// TestHandOffWaitIsBoundedInARun (issue 11 §3): when the destination's seq lock is held
+// (by a process stopped while it held it) at the moment a run's flush hands off, the run
+// does not wait for it without end: it ends with its time budget, its request delivered.
+func TestHandOffWaitIsBoundedInARun(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	// A proxy that lets iLert take the request, then holds the answer until the test has
+	// taken the seq lock.
+	u, err := url.Parse(h.ilert.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rp := httputil.NewSingleHostReverseProxy(u)
+	arrived, release := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := httptest.NewRecorder()
+		rp.ServeHTTP(rec, r)
+		once.Do(func() { close(arrived); <-release })
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(rec.Body.Bytes())
+	}))
+	defer front.Close()
+	done := make(chan runResult, 1)
+	go func() {
+		done <- runBinary(t, append(h.hostEnv(t, "host00", front.URL), "NOTIFY_PARAMETER_2=budget=2s"), "")
+	}()
+	select {
+	case <-arrived:
+	case <-time.After(time.Minute): // a safety net, not a synchronisation
+		t.Fatal("the run never sent its request")
+	}
+	dest := target{sink: delivery.SinkILertCheckmk, key: fixtureILertKey}.spoolName()
+	seq, err := os.OpenFile(filepath.Join(h.spool, "pending", dest, "seq"), os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer seq.Close()
+	if err := syscall.Flock(int(seq.Fd()), syscall.LOCK_EX); err != nil {
+		t.Fatal(err)
+	}
+	close(release)
+	var r runResult
+	select {
+	case r = <-done:
+	case <-time.After(time.Minute): // the run hangs in the hand-off
+		_ = syscall.Flock(int(seq.Fd()), syscall.LOCK_UN)
+		t.Fatal("the run waits for the seq lock without end")
+	}
+	if r.code != 0 || r.lastLines(1)[0] != "iLert: sent (202, PROBLEM host00)" {
+		t.Errorf("exit %d; output:\n%s", r.code, r.out)
+	}
+	if n := len(h.ilert.CheckmkEvents()); n != 1 {
+		t.Errorf("iLert received %d events, want the run's one", n)
 	}
 }
