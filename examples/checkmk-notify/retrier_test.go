@@ -228,3 +228,25 @@ func TestClock(t *testing.T) {
 		t.Errorf("next day: %q", got)
 	}
 }
+
+// FuzzScheduleFrom: the tests' schedule setting never panics and yields only positive
+// waits.
+func FuzzScheduleFrom(f *testing.F) {
+	f.Add("50ms,100ms,200ms")
+	f.Add("5s")
+	f.Add(",")
+	f.Fuzz(func(t *testing.T, v string) {
+		s, err := scheduleFrom(v)
+		if err != nil {
+			return
+		}
+		if len(s) == 0 {
+			t.Fatalf("scheduleFrom(%q) = an empty schedule", v)
+		}
+		for _, d := range s {
+			if d <= 0 {
+				t.Fatalf("scheduleFrom(%q) = %v", v, s)
+			}
+		}
+	})
+}
