@@ -101,11 +101,22 @@ func (c *Client) newRequest(ctx context.Context, hook webhook, body []byte) (*ht
 // The webhook URL's key never appears in an error: URLs are shown as [RedactWebhookURL]
 // shows them, and the key is replaced wherever else it turns up.
 func (c *Client) Send(ctx context.Context, webhookURL string, a Alert) (*Response, error) {
-	const op = "send alert"
 	hook, a, body, err := c.prepare(webhookURL, a)
 	if err != nil {
 		return nil, err
 	}
+	res, err := c.post(ctx, hook, body)
+	if err != nil {
+		return nil, err
+	}
+	res.Timestamp = a.Timestamp
+	return res, nil
+}
+
+// post sends an encoded alert to the webhook and turns anything but a success into an
+// error.
+func (c *Client) post(ctx context.Context, hook webhook, body []byte) (*Response, error) {
+	const op = "send alert"
 	caller := c.caller
 	caller.Redactor = hook.redactor
 	res, err := caller.Do(ctx, func(ctx context.Context) (*http.Request, error) {
@@ -123,6 +134,5 @@ func (c *Client) Send(ctx context.Context, webhookURL string, a Alert) (*Respons
 		Body:          b,
 		BodyTruncated: cut,
 		Attempts:      res.Attempts,
-		Timestamp:     a.Timestamp,
 	}, nil
 }

@@ -3,7 +3,6 @@ package checkmk
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 	"unicode"
 )
@@ -42,11 +41,35 @@ func (o AlertKeyObject) String() string {
 	return o.Site + "/" + o.Host + "/" + o.Service
 }
 
-// siteName is OMD's rule for site names (omd create).
-var siteName = regexp.MustCompile(`^[a-zA-Z_][a-zA-Z_0-9]{0,15}$`)
+// validSiteName reports whether s follows OMD's rule for site names (omd create):
+// ^[a-zA-Z_][a-zA-Z_0-9]{0,15}$. (A loop rather than a regular expression, which every
+// process would compile at start: the notifier starts once per notification.)
+func validSiteName(s string) bool {
+	if len(s) == 0 || len(s) > 16 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || i > 0 && c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
 
-// hashedKey is the tail ilert's Event.Normalize gives a shortened key.
-var hashedKey = regexp.MustCompile(`#[0-9a-f]{64}$`)
+// hashedKey reports whether key ends with the tail ilert's Event.Normalize gives a
+// shortened key: "#" and 64 lower-case hex digits.
+func hashedKey(key string) bool {
+	if len(key) < 65 || key[len(key)-65] != '#' {
+		return false
+	}
+	for i := len(key) - 64; i < len(key); i++ {
+		if c := key[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
 
 // ParseILertAlertKey is the inverse of [ILertAlertKey]: it splits "<site>/<host>" or
 // "<site>/<host>/<service>" at the first two slashes (host names contain no "/"; service
@@ -56,14 +79,14 @@ var hashedKey = regexp.MustCompile(`#[0-9a-f]{64}$`)
 // Other keys give an error wrapping [ErrNotEventsModeKey]; keys shortened with a hash, one
 // wrapping [ErrHashedAlertKey].
 func ParseILertAlertKey(key string) (AlertKeyObject, error) {
-	if len(key) > 64 && hashedKey.MatchString(key) {
+	if hashedKey(key) {
 		return AlertKeyObject{}, ErrHashedAlertKey
 	}
 	site, rest, ok := strings.Cut(key, "/")
 	if !ok {
 		return AlertKeyObject{}, fmt.Errorf("%w (no \"/\" in the key)", ErrNotEventsModeKey)
 	}
-	if site != "" && !siteName.MatchString(site) {
+	if site != "" && !validSiteName(site) {
 		return AlertKeyObject{}, fmt.Errorf("%w (%s is not an OMD site name)", ErrNotEventsModeKey, quoteKeyPart(site))
 	}
 	host, service, isService := strings.Cut(rest, "/")

@@ -2,6 +2,7 @@ package checkmk
 
 import (
 	"errors"
+	"regexp"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -33,7 +34,7 @@ func FuzzParseILertAlertKey(f *testing.F) {
 			t.Fatalf("ParseILertAlertKey(%q) = %+v, prints as %q", key, obj, obj.String())
 		}
 		// The other direction: what the notifier would build for a valid object.
-		if !siteName.MatchString(site) || host == "" || strings.ContainsAny(host, "/ \t\r\n\v\f\u0085\u00a0") ||
+		if !validSiteName(site) || host == "" || strings.ContainsAny(host, "/ \t\r\n\v\f\u0085\u00a0") ||
 			!utf8.ValidString(host+service) || strings.TrimSpace(service) != service {
 			return
 		}
@@ -54,6 +55,25 @@ func FuzzParseILertAlertKey(f *testing.F) {
 		}
 		if got != want {
 			t.Fatalf("%q parses to %+v, want %+v", built, got, want)
+		}
+	})
+}
+
+// FuzzKeyChecks: validSiteName and hashedKey, loops written for a fast start, say what
+// the regular expressions of OMD's site names and of ilert's shortened keys say.
+func FuzzKeyChecks(f *testing.F) {
+	siteName := regexp.MustCompile(`^[a-zA-Z_][a-zA-Z_0-9]{0,15}$`)
+	hashed := regexp.MustCompile(`#[0-9a-f]{64}$`)
+	for _, s := range []string{"prod", "_a1", "1prod", "", "abcdefghijklmnop", "abcdefghijklmnopq", "a-b",
+		"k#" + strings.Repeat("ab", 32), "#" + strings.Repeat("0", 64), "#" + strings.Repeat("A", 64), strings.Repeat("f", 65)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := validSiteName(s), siteName.MatchString(s); got != want {
+			t.Errorf("validSiteName(%q) = %v, the expression says %v", s, got, want)
+		}
+		if got, want := hashedKey(s), hashed.MatchString(s); got != want {
+			t.Errorf("hashedKey(%q) = %v, the expression says %v", s, got, want)
 		}
 	})
 }

@@ -7,11 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
 
 	"github.com/alertbridge/alertbridge/internal/httpx"
+	"github.com/alertbridge/alertbridge/internal/jsonx"
 	"github.com/alertbridge/alertbridge/internal/redact"
 )
 
@@ -95,12 +97,32 @@ func (c *Client) eventCall(e Event) (call, error) {
 	if err != nil {
 		return call{}, fmt.Errorf("ilert: %s: %w", op, httpx.Permanent(red.Error(fmt.Errorf("encoding event: %w", err))))
 	}
-	classify := httpx.DefaultClassify
-	if n.EventType == EventTypeAccept || n.EventType == EventTypeResolve {
-		classify = classifyNoneOpen
+	noneOpen := n.EventType == EventTypeAccept || n.EventType == EventTypeResolve
+	return call{op: op, red: red, key: n.IntegrationKey, method: http.MethodPost, path: eventsPath, url: c.endpoint(eventsPath),
+		body: body, header: jsonHeaders, noneOpen: noneOpen, truncations: truncations}, nil
+}
+
+// appendStringMap appends m to b as a JSON object with its keys sorted, as encoding/json
+// encodes a map[string]string but without escaping <, > and & (as Python's json module,
+// which Checkmk's own method uses, writes them): the context goes out as it is, encoded
+// without reflection.
+func appendStringMap(b []byte, m map[string]string) []byte {
+	keys := slices.Sorted(maps.Keys(m))
+	n := 2
+	for _, k := range keys {
+		n += len(k) + len(m[k]) + 6
 	}
-	return call{op: op, red: red, method: http.MethodPost, url: c.endpoint("/api/events"),
-		body: body, header: jsonHeaders, classify: classify, truncations: truncations}, nil
+	b = slices.Grow(b, n)
+	b = append(b, '{')
+	for i, k := range keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = jsonx.AppendString(b, k)
+		b = append(b, ':')
+		b = jsonx.AppendString(b, m[k])
+	}
+	return append(b, '}')
 }
 
 // SendCheckmk sends a Checkmk notification context to iLert's Checkmk endpoint
@@ -129,10 +151,11 @@ func (c *Client) NewCheckmkRequest(ctx context.Context, integrationKey string, n
 
 // checkmkCall is the call of SendCheckmk, without its body.
 func (c *Client) checkmkCall(integrationKey string) call {
-	return call{op: "send checkmk event", method: http.MethodPost, url: c.endpoint(checkmkPath + url.PathEscape(integrationKey)),
-		header: checkmkHeaders, classify: classifyNoneOpen,
+	path := checkmkPath + url.PathEscape(integrationKey)
+	return call{op: "send checkmk event", method: http.MethodPost, path: path, url: c.endpoint(path),
+		header: checkmkHeaders, noneOpen: true,
 		encode: func(scrubbed map[string]string) ([]byte, error) {
-			return json.Marshal(scrubbed) // cannot fail for map[string]string
+			return appendStringMap(nil, scrubbed), nil
 		}}
 }
 
@@ -169,7 +192,7 @@ func (c *Client) newVariablesRequest(ctx context.Context, k call, integrationKey
 // variablesCall completes k for a notification's variables: it checks that they and the
 // key are there, scrubs the variables and encodes them with k.encode.
 func (c *Client) variablesCall(k call, integrationKey string, vars map[string]string) (call, error) {
-	k.red = c.redactor.With(integrationKey)
+	k.red, k.key = c.redactor.With(integrationKey), integrationKey
 	if blank(integrationKey) {
 		return k, fmt.Errorf("ilert: %s: %w", k.op, httpx.Permanent(fmt.Errorf("%w: integration key is empty", ErrInvalidEvent)))
 	}
@@ -217,13 +240,15 @@ func (c *Client) endpoint(path string) string {
 type call struct {
 	op       string           // for error messages, e.g. "send event"
 	red      *redact.Redactor // the secrets of this call
+	key      string           // the integration key of an event call (in red as well)
 	method   string
+	path     string // below the base URL, for calls that can be prepared ([Prepared])
 	url      string
 	body     []byte // nil for none; re-read on every attempt
 	header   http.Header
 	auth     bool  // send the API token
 	maxBody  int64 // bound on the answer's body; 0: httpx's default (64 KiB)
-	classify httpx.ClassifyFunc
+	noneOpen bool  // a 400 NONE_OPEN_FOR_KEY / NO_OPEN_ALERT_WITH_KEY is benign (classifyNoneOpen)
 	// encode makes the body of a call with a notification's variables from the scrubbed
 	// variables (see variablesCall).
 	encode func(scrubbed map[string]string) ([]byte, error)
@@ -260,9 +285,13 @@ func (c *Client) do(ctx context.Context, k call) (*httpx.Response, error) {
 	if k.maxBody > 0 {
 		caller.Policy.MaxBodyBytes = k.maxBody
 	}
+	classify := httpx.DefaultClassify
+	if k.noneOpen {
+		classify = classifyNoneOpen
+	}
 	res, err := caller.Do(ctx, func(ctx context.Context) (*http.Request, error) {
 		return c.newRequest(ctx, k)
-	}, k.classify)
+	}, classify)
 	if err != nil {
 		return nil, fmt.Errorf("ilert: %s: %w", k.op, err)
 	}

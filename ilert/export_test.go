@@ -11,3 +11,6 @@ func SetRetryHooks(c *Client, sleep func(context.Context, time.Duration) error, 
 	c.caller.Sleep = sleep
 	c.caller.Jitter = jitter
 }
+
+// AppendStringMap is appendStringMap, for the fuzz test of the checkmk-ext body.
+var AppendStringMap = appendStringMap

@@ -43,7 +43,7 @@ func (c *Client) NewNagiosRequest(ctx context.Context, integrationKey string, va
 
 // nagiosCall is the call of SendNagios, without its body.
 func (c *Client) nagiosCall(integrationKey string) call {
-	return call{op: "send nagios event", method: http.MethodPost, url: c.endpoint(nagiosPath), header: nagiosHeaders,
+	return call{op: "send nagios event", method: http.MethodPost, path: nagiosPath, url: c.endpoint(nagiosPath), header: nagiosHeaders,
 		encode: func(scrubbed map[string]string) ([]byte, error) {
 			return nagiosXML(integrationKey, scrubbed), nil
 		}}

@@ -27,6 +27,10 @@ func TestCommandLine(t *testing.T) {
 		{args: []string{"flush", "extra"}, wantCode: int(checkmk.ExitPermanent), wantOut: `unexpected argument "extra"`},
 		{args: []string{"--name", "x"}, wantCode: int(checkmk.ExitPermanent), wantOut: "only for install"},
 		{args: []string{"flush", "--timeout", "0s"}, wantCode: int(checkmk.ExitPermanent), wantOut: "must be positive"},
+		{args: []string{"--log"}, wantCode: int(checkmk.ExitPermanent), wantOut: "flag --log is only for flush"},
+		{args: []string{"flush", "--cron"}, wantCode: int(checkmk.ExitPermanent), wantOut: "flag --cron is only for install"},
+		{args: []string{"retrier"}, wantCode: int(checkmk.ExitPermanent), wantOut: "--spool-dir is required"},
+		{args: []string{"help"}, wantOut: "retrier=on|off"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

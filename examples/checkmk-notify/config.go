@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/alertbridge/alertbridge/alertops"
@@ -18,6 +19,7 @@ import (
 	"github.com/alertbridge/alertbridge/examples/internal/delivery"
 	"github.com/alertbridge/alertbridge/ilert"
 	"github.com/alertbridge/alertbridge/internal/httpx"
+	"github.com/alertbridge/alertbridge/internal/spool"
 )
 
 // Environment variables that point the notifier elsewhere (tests, private gateways).
@@ -25,6 +27,15 @@ const (
 	envILertURL    = "ALERTBRIDGE_ILERT_URL"
 	envAlertOpsURL = "ALERTBRIDGE_ALERTOPS_URL"
 	envSpoolDir    = "ALERTBRIDGE_SPOOL_DIR"
+	// envRetrier=off turns the background retrier off, as --no-retrier does (for sites
+	// that run flush from cron; the tests set it wherever they do not test the retrier).
+	envRetrier = "ALERTBRIDGE_RETRIER"
+	// envRetrierSchedule replaces the retrier's schedule (retrySchedule), for tests only:
+	// durations separated by commas, the last one repeated.
+	envRetrierSchedule = "ALERTBRIDGE_RETRIER_SCHEDULE"
+	// envRetrierLifetime bounds how long a retrier runs, for tests only: should a test
+	// binary crash before it can stop the retriers it started, they end by themselves.
+	envRetrierLifetime = "ALERTBRIDGE_RETRIER_LIFETIME"
 )
 
 // target is one destination of a notification, with everything needed to reach it. Its
@@ -41,6 +52,7 @@ type target struct {
 	ignoreSSL  bool
 	priority   ilert.Priority // ilert_priority=, "" when not set
 	urlPrefix  string         // url_prefix=, "" when not set
+	rate       spool.Rate     // ilert_rate=: the pacing of an iLert key; off for AlertOps
 }
 
 // isILert reports whether the target is one of iLert's endpoints.
@@ -100,10 +112,15 @@ type config struct {
 	targets  []target
 	spool    bool
 	spoolDir string
+	retrier  bool // start a background retrier when requests stay queued (retrier=on|off)
 	timeout  time.Duration
 	budget   time.Duration
 	maxAge   time.Duration
 }
+
+// defaultILertRate is iLert's own limit: 50 events per minute per alert source
+// (integration key), counted in fixed one-minute windows.
+var defaultILertRate = spool.Rate{N: 50, Per: time.Minute}
 
 // noDestinationHelp says what to configure when a rule names no destination.
 const noDestinationHelp = "no destination configured: a rule form needs the iLert alert source API key " +
@@ -121,6 +138,7 @@ type builder struct {
 	ignoreSSL    bool
 	priority     ilert.Priority
 	urlPrefix    string
+	rate         spool.Rate
 }
 
 // configure reads the destinations and settings from a notification's rule: the
@@ -143,7 +161,7 @@ func configure(ctx context.Context, n *checkmk.Notification, env *environment) (
 	if err != nil {
 		return config{form: form}, err
 	}
-	b := &builder{c: config{form: form, spool: true}}
+	b := &builder{c: config{form: form, spool: true, retrier: true}, rate: defaultILertRate}
 	for _, s := range items {
 		if err := b.apply(s); err != nil {
 			return b.c, err
@@ -189,6 +207,15 @@ func (b *builder) apply(s setting) error {
 		}
 	case "spool":
 		c.spool, err = parseSwitch(value)
+	case "retrier":
+		c.retrier, err = parseSwitch(value)
+	case "ilert_rate":
+		r, perr := spool.ParseRate(value)
+		if perr != nil {
+			// ParseRate's error quotes the value; this one must not.
+			return s.errorf("not a rate; use N (per minute, at most %d), N/DURATION such as 5/10s, or 0 to turn pacing off", spool.MaxRateN)
+		}
+		b.rate = r
 	case "spool_dir":
 		if value == "" || !filepath.IsAbs(value) {
 			return s.errorf("must be an absolute directory, such as /omd/sites/mysite/var/alertbridge/spool")
@@ -250,7 +277,7 @@ func (b *builder) finish(env *environment) (config, error) {
 	seen := map[string]bool{}
 	for _, key := range b.ilertKeys {
 		t := target{sink: mode, key: key, baseURL: base, proxy: proxySetting, ignoreSSL: b.ignoreSSL,
-			priority: b.priority, urlPrefix: b.urlPrefix}
+			priority: b.priority, urlPrefix: b.urlPrefix, rate: b.rate}
 		if !seen[t.spoolName()] {
 			seen[t.spoolName()] = true
 			c.targets = append(c.targets, t)
@@ -317,7 +344,12 @@ func parseDuration(v string) (time.Duration, error) {
 	return d, nil
 }
 
-// defaultSpoolDir is the queue of the site, or a private directory outside a site.
+// defaultSpoolDir is the queue directory when neither the rule nor a flag names one:
+// $ALERTBRIDGE_SPOOL_DIR; in a site $OMD_ROOT/var/alertbridge/spool; else under the user's
+// own state directory, $XDG_STATE_HOME/alertbridge/spool or
+// $HOME/.local/state/alertbridge/spool; only without a usable home directory
+// $TMPDIR/alertbridge-<uid>/spool (/tmp when TMPDIR is not set), which the queue's trust
+// check then has to accept (another local user may have created that path first).
 func defaultSpoolDir(env *environment) string {
 	if v := env.getenv(envSpoolDir); v != "" {
 		return v
@@ -325,11 +357,33 @@ func defaultSpoolDir(env *environment) string {
 	if root := env.getenv("OMD_ROOT"); root != "" {
 		return filepath.Join(root, "var", "alertbridge", "spool")
 	}
+	// The XDG base directory specification: a relative path is to be ignored.
+	if state := env.getenv("XDG_STATE_HOME"); filepath.IsAbs(state) {
+		return filepath.Join(state, "alertbridge", "spool")
+	}
+	if home := env.getenv("HOME"); usableHome(home) {
+		return filepath.Join(home, ".local", "state", "alertbridge", "spool")
+	}
 	tmp := env.getenv("TMPDIR")
-	if tmp == "" {
+	if !filepath.IsAbs(tmp) {
 		tmp = "/tmp"
 	}
-	return filepath.Join(tmp, fmt.Sprintf("alertbridge-%d", os.Getuid()), "spool")
+	return filepath.Join(tmp, fmt.Sprintf("alertbridge-%d", os.Geteuid()), "spool")
+}
+
+// usableHome reports whether home can hold the user's state: an absolute path to an
+// existing directory of this user. Accounts without a home (HOME unset, /nonexistent, a
+// directory of root's for a daemon user) fall back to $TMPDIR.
+func usableHome(home string) bool {
+	if !filepath.IsAbs(home) {
+		return false
+	}
+	fi, err := os.Stat(home)
+	if err != nil || !fi.IsDir() {
+		return false
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	return ok && int(st.Uid) == os.Geteuid()
 }
 
 // passwordStore returns the site's password store, one per run and site: a store decrypts

@@ -79,7 +79,9 @@ func runDemo(ctx context.Context, o options, env *environment, log *logger) chec
 	db := demoContext("HOST", "PROBLEM")
 	db["HOSTNAME"], db["HOSTALIAS"], db["HOSTADDRESS"] = "db02", "db02.example.com", "10.20.40.12"
 	exit = exit.Combine(notify("host db02: PROBLEM during the outage (queued, exit 0)", db))
-	exit = exit.Combine(notify("checkmk-notify flush (from cron, by hand, or any later notification)", map[string]string{}, "flush"))
+	fmt.Fprintf(out, "\n-- in a site, the run would now start a background retrier (checkmk-notify retrier),\n"+
+		"   which tries again after 5 s, 15 s, 30 s, then every minute; the demo flushes instead --\n")
+	exit = exit.Combine(notify("checkmk-notify flush (by hand, from cron, or any later notification)", map[string]string{}, "flush"))
 
 	fmt.Fprintf(out, "\nWhat iLert received (checkmk-ext endpoint, alert source type Checkmk):\n")
 	for _, e := range il.CheckmkEvents() {

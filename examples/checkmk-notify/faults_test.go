@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"github.com/alertbridge/alertbridge/checkmk"
 	"io"
@@ -200,16 +201,18 @@ func TestUnwritableQueue(t *testing.T) {
 			if err := os.WriteFile(file, nil, 0o600); err != nil {
 				t.Fatal(err)
 			}
-			want, wantLine := int(checkmk.ExitSent), "iLert: sent (202"
+			dir := filepath.Join(file, "spool")
+			problem := "the queue " + dir + " is unusable (lstat " + dir + ": not a directory)"
+			want, wantLine := int(checkmk.ExitSent), "iLert: sent (202, PROBLEM web01) — "+problem
 			if down {
 				h.ilert.FailNext(directRetry.MaxAttempts, ilerttest.Failure{Status: 503})
-				want, wantLine = int(checkmk.ExitTemporary), "iLert: not sent (503 Service Unavailable; the queue is unusable)"
+				want, wantLine = int(checkmk.ExitTemporary), "iLert: not sent (503 Service Unavailable; "+problem+")"
 			}
-			r := runBinary(t, h.env(t, "host-down-problem.env", envSpoolDir+"="+filepath.Join(file, "spool")), "")
+			r := runBinary(t, h.env(t, "host-down-problem.env", envSpoolDir+"="+dir), "")
 			if r.code != want {
 				t.Errorf("exit code %d, want %d; output:\n%s", r.code, want, r.out)
 			}
-			if !strings.Contains(r.out, "queue unavailable, sending without it") || !strings.Contains(r.out, wantLine) {
+			if !strings.Contains(r.out, problem+"; sending without it") || !strings.Contains(r.out, wantLine) {
 				t.Errorf("output lacks the queue warning or %q:\n%s", wantLine, r.out)
 			}
 		})
@@ -290,6 +293,20 @@ func newGate(t *testing.T, backend string) *gate {
 	return g
 }
 
+// reset makes the gate signal held again for the next request it holds.
+func (g *gate) reset() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.held, g.heldOne = make(chan struct{}), false
+}
+
+// heldChan is the channel closed when the gate holds a request (see reset).
+func (g *gate) heldChan() chan struct{} {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.held
+}
+
 // letThrough lets n more requests through and holds the one after them; n < 0 opens the
 // gate.
 func (g *gate) letThrough(n int) {
@@ -305,17 +322,20 @@ func (h *harness) hostEnv(t *testing.T, host, base string) []string {
 }
 
 // TestKilledDuringFlush: a flush killed with SIGKILL while delivering loses nothing; a later
-// flush delivers the rest (at worst the request in flight twice).
+// flush (or the retrier, which is on: the runs make sure of one) delivers the rest (at
+// worst the request in flight twice), in order.
 func TestKilledDuringFlush(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
+	watchRetriers(t, h.spool)
 	front := newGate(t, h.ilert.URL())
 	const n = 12
 	// Fill the queue: the first run is rate limited, which holds the destination, so the
 	// following runs only queue.
 	h.ilert.FailNext(1, ilerttest.Failure{Status: 429})
 	for i := range n {
-		if r := runBinary(t, h.hostEnv(t, fmt.Sprintf("host%02d", i), front.srv.URL), ""); r.code != int(checkmk.ExitSent) {
+		env := withRetrier(h.hostEnv(t, fmt.Sprintf("host%02d", i), front.srv.URL), "")
+		if r := runBinary(t, env, ""); r.code != int(checkmk.ExitSent) {
 			t.Fatalf("run %d: exit %d; output:\n%s", i, r.code, r.out)
 		}
 	}
@@ -341,8 +361,8 @@ func TestKilledDuringFlush(t *testing.T) {
 		cmd.Wait()
 		t.Fatal("the flush never sent its fourth request")
 	}
-	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil && !errors.Is(err, os.ErrProcessDone) {
+		t.Fatal(err) // (done: the retrier was delivering, and the flush found it busy)
 	}
 	_ = cmd.Wait()
 	before := len(h.ilert.CheckmkEvents())
@@ -354,6 +374,11 @@ func TestKilledDuringFlush(t *testing.T) {
 	r := runBinary(t, h.baseEnv(), "", "flush")
 	if r.code != int(checkmk.ExitSent) {
 		t.Fatalf("flush after the kill: exit %d; output:\n%s", r.code, r.out)
+	}
+	// The retrier may hold the destination meanwhile (the flush then finds it busy): wait
+	// until it is done and gone.
+	if !waitFor(2*time.Minute, func() bool { return countFiles(t, h.spool, "pending/*/*.req") == 0 }) || !waitNoRetrier(t, h.spool, time.Minute) {
+		t.Fatalf("%d requests still queued, %d retriers", countFiles(t, h.spool, "pending/*/*.req"), len(retrierProcs(t, h.spool)))
 	}
 	seen := map[string]int{}
 	var order []string
@@ -379,19 +404,25 @@ func TestKilledDuringFlush(t *testing.T) {
 	}
 }
 
-// TestConcurrentRuns: 20 notifications at once, as Checkmk may start them, are each
-// delivered exactly once.
+// TestConcurrentRuns: 20 notifications at once, as Checkmk may start them, with the
+// retrier on (runs that find another delivering make sure of one), are each delivered
+// exactly once, never with more than one retrier at a time, which exits afterwards.
 func TestConcurrentRuns(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
+	watchRetriers(t, h.spool)
 	const n = 20
 	var wg sync.WaitGroup
 	results := make([]runResult, n)
 	for i := range n {
-		env := setEnv(h.env(t, "host-down-problem.env"), "NOTIFY_HOSTNAME", fmt.Sprintf("host%02d", i))
+		env := withRetrier(setEnv(h.env(t, "host-down-problem.env"), "NOTIFY_HOSTNAME", fmt.Sprintf("host%02d", i)), fastSchedule)
 		wg.Go(func() { results[i] = runBinary(t, env, "") })
 	}
 	wg.Wait()
+	if !waitNoRetrier(t, h.spool, time.Minute) {
+		t.Errorf("a retrier is still running")
+	}
+	checkOneRetrierAtATime(t, filepath.Join(h.spool, queueLogName))
 	for i, r := range results {
 		if r.code != int(checkmk.ExitSent) {
 			t.Errorf("run %d: exit %d; output:\n%s", i, r.code, r.out)
@@ -481,14 +512,14 @@ func TestSharedQueueDirectory(t *testing.T) {
 	for dest, payload := range map[string][]byte{
 		"ilert":    relayReq,
 		"alertops": []byte(`{"v":1,"sink":"alertops"}`),
-		mine:       []byte(`{"v":3,"sink":"ilert-checkmk"}`),
+		mine:       []byte(`{"v":4,"sink":"ilert-checkmk"}`),
 	} {
 		if _, err := q.Enqueue(ctx, dest, payload); err != nil {
 			t.Fatal(err)
 		}
 	}
 	r := runBinary(t, h.baseEnv(), "", "flush")
-	if r.code != int(checkmk.ExitPermanent) || !strings.Contains(r.out, "unsupported version 3") {
+	if r.code != int(checkmk.ExitPermanent) || !strings.Contains(r.out, "unsupported version 4") {
 		t.Errorf("flush: exit %d, want 2 naming the version; output:\n%s", r.code, r.out)
 	}
 	for _, dest := range []string{"ilert", "alertops"} {
@@ -500,7 +531,7 @@ func TestSharedQueueDirectory(t *testing.T) {
 	if len(reasons) != 1 {
 		t.Fatalf("%d reasons in failed/%s, want 1", len(reasons), mine)
 	}
-	if b, err := os.ReadFile(reasons[0]); err != nil || !strings.Contains(string(b), "unsupported version 3") {
+	if b, err := os.ReadFile(reasons[0]); err != nil || !strings.Contains(string(b), "unsupported version 4") {
 		t.Errorf("reason %q (%v), want it to name the version", b, err)
 	}
 	if n := len(h.ilert.Requests()) + len(h.alertops.Requests()); n != 0 {

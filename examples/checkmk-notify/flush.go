@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/alertbridge/alertbridge/checkmk"
 	"github.com/alertbridge/alertbridge/internal/spool"
@@ -11,6 +12,11 @@ import (
 
 // runFlush delivers what is queued, for every destination, within the time budget. It is
 // meant for cron (or by hand); every notification run does the same for its destinations.
+//
+// When requests are still waiting at the end, it makes sure that a retrier runs for the
+// queue (unless --no-retrier or ALERTBRIDGE_RETRIER=off: cron's flush every minute does
+// without). With --log (cron) its lines go to the alertbridge log, and a flush that finds
+// nothing queued says nothing.
 //
 // Exit codes: 0 everything delivered (or nothing queued, or another run is delivering);
 // 1 requests remain queued (a destination is down or rate limited); 2 requests were
@@ -23,13 +29,20 @@ func runFlush(ctx context.Context, o options, env *environment, log *logger) che
 	if o.dryRun {
 		return dryRunFlush(ctx, dir, newSender(o.timeout, queuedRetry), log)
 	}
+	quiet := o.logFile
 	if _, err := os.Stat(dir); os.IsNotExist(err) {
-		log.printf("queue %s: nothing queued", dir)
+		if !quiet {
+			log.printf("queue %s: nothing queued", dir)
+		}
 		return checkmk.ExitSent
 	}
-	q, err := openQueue(dir, o.maxAge)
+	var opts []spool.Option
+	if o.maxAge > 0 {
+		opts = append(opts, spool.WithMaxAge(o.maxAge)) // for requests queued without their own
+	}
+	q, err := spool.Open(dir, opts...)
 	if err != nil {
-		log.warnf("queue unusable: %v", err)
+		log.warnf("%s", queueProblem(dir, err))
 		return checkmk.ExitPermanent
 	}
 	ctx, cancel := context.WithTimeout(ctx, o.budget)
@@ -41,7 +54,7 @@ func runFlush(ctx context.Context, o options, env *environment, log *logger) che
 	}
 	s := newSender(o.timeout, queuedRetry)
 	code := checkmk.ExitSent
-	total := 0
+	total, waiting := 0, 0
 	for _, name := range names {
 		if !ownQueue(name) {
 			continue // another program's queue, e.g. the webhook relay's
@@ -60,6 +73,7 @@ func runFlush(ctx context.Context, o options, env *environment, log *logger) che
 		if ctx.Err() != nil {
 			log.warnf("%s: %d waiting (time budget of the run used up)", display, n)
 			code = code.Combine(checkmk.ExitTemporary)
+			waiting += n
 			continue
 		}
 		res, err := q.Flush(ctx, name, deliverFunc(s, log, display, nil))
@@ -79,8 +93,9 @@ func runFlush(ctx context.Context, o options, env *environment, log *logger) che
 			code = code.Combine(checkmk.ExitPermanent)
 		}
 		line += fmt.Sprintf(", %d waiting", res.Remaining)
+		waiting += res.Remaining
 		if res.Remaining > 0 {
-			line += " (" + flushWhy(res) + ")"
+			line += " (" + flushWhy(res, time.Now()) + ")"
 			if res.Status != spool.StatusBusy {
 				code = code.Combine(checkmk.ExitTemporary)
 			}
@@ -91,8 +106,16 @@ func runFlush(ctx context.Context, o options, env *environment, log *logger) che
 			log.printf("%s", line)
 		}
 	}
-	if total == 0 {
+	if total == 0 && !quiet {
 		log.printf("queue %s: nothing queued", dir)
+	}
+	if waiting > 0 {
+		switch ensureRetrier(q, env, log, !o.noRetrier) {
+		case retrierStarted:
+			log.printf("queue %s: %d waiting; started a retrier, which retries in the background", q.Dir(), waiting)
+		case retrierRunning:
+			log.printf("queue %s: %d waiting; a retrier is running and retries in the background", q.Dir(), waiting)
+		}
 	}
 	return code
 }

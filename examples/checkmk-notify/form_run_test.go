@@ -276,3 +276,65 @@ func TestFormReadsBuiltInEncodings(t *testing.T) {
 		})
 	}
 }
+
+// TestFormQueueFields: the alertbridge form's queue fields, as Checkmk passes them
+// (NOTIFY_PARAMETER_RETRIER=False, NOTIFY_PARAMETER_ILERT_RATE=5; the same in the 2.3/2.4
+// and 2.5 encodings), round-trip through the binary: no retrier for a rule that turns it
+// off (one for a rule that keeps it on), and at most five requests a minute to the key.
+func TestFormQueueFields(t *testing.T) {
+	t.Parallel()
+	g := goldenFormEnv(t)
+	for _, version := range []string{"legacy", "ruleset"} {
+		formEnv := func(t *testing.T, h *harness, fixture string, lines ...string) []string {
+			env := withoutEnv(h.env(t, fixture), "NOTIFY_PARAMETER*")
+			return append(append(env, g[version]["ilert_api_key"][0]...), lines...)
+		}
+		t.Run(version+"/retrier=False", func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t)
+			watchRetriers(t, h.spool)
+			if g[version]["retrier"][1][0] != "NOTIFY_PARAMETER_RETRIER=False" {
+				t.Fatalf("the golden encoding of the unticked retrier is %v", g[version]["retrier"][1])
+			}
+			h.ilert.FailNext(queuedRetry.MaxAttempts, ilerttest.Failure{Status: 503})
+			r := runBinary(t, withRetrier(formEnv(t, h, "host-down-problem.env", "NOTIFY_PARAMETER_RETRIER=False"), fastSchedule), "")
+			if want := "iLert: queued (503 Service Unavailable; 1 waiting, retried on the next run or by flush)"; r.code != 0 || r.lastLines(1)[0] != want {
+				t.Errorf("exit %d, last line %q, want %q", r.code, r.lastLines(1)[0], want)
+			}
+			if p := retrierProcs(t, h.spool); len(p) != 0 {
+				t.Errorf("%d retrier(s) started although the rule turned it off", len(p))
+			}
+		})
+		t.Run(version+"/retrier=True", func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t)
+			watchRetriers(t, h.spool)
+			h.ilert.FailNext(queuedRetry.MaxAttempts, ilerttest.Failure{Status: 503})
+			r := runBinary(t, withRetrier(formEnv(t, h, "host-down-problem.env", g[version]["retrier"][0]...), fastSchedule), "")
+			if want := "iLert: queued (503 Service Unavailable; 1 waiting, retrying in the background)"; r.code != 0 || r.lastLines(1)[0] != want {
+				t.Errorf("exit %d, last line %q, want %q", r.code, r.lastLines(1)[0], want)
+			}
+			if !waitFor(time.Minute, func() bool { return len(h.ilert.CheckmkEvents()) == 1 }) || !waitNoRetrier(t, h.spool, time.Minute) {
+				t.Errorf("the retrier did not deliver and exit")
+			}
+		})
+		t.Run(version+"/ilert_rate=5", func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t)
+			for i := range 6 {
+				env := setEnv(formEnv(t, h, "host-down-problem.env", "NOTIFY_PARAMETER_ILERT_RATE=5"), "NOTIFY_HOSTNAME", fmt.Sprintf("host%d", i))
+				r := runBinary(t, env, "")
+				want := fmt.Sprintf("iLert: sent (202, PROBLEM host%d)", i)
+				if i == 5 {
+					want = "iLert: queued (paced: at most 5 per minute per alert source (ilert_rate=5); 1 waiting, retried on the next run or by flush)"
+				}
+				if r.code != 0 || r.lastLines(1)[0] != want {
+					t.Errorf("run %d: exit %d, last line %q, want %q", i, r.code, r.lastLines(1)[0], want)
+				}
+			}
+			if n := len(h.ilert.CheckmkEvents()); n != 5 {
+				t.Errorf("iLert received %d events within the minute, want 5", n)
+			}
+		})
+	}
+}

@@ -140,7 +140,8 @@ func TestFormTranslation(t *testing.T) {
 }
 
 // TestFormConfiguration: the settings a form's fields translate into configure the
-// notifier, for the fields the parser of this branch knows (not retrier and ilert_rate).
+// notifier, every field (the last variant of each: stored secrets, nagios, LOW, off, a
+// proxy URL, the retrier off, pacing off).
 func TestFormConfiguration(t *testing.T) {
 	t.Parallel()
 	g := goldenFormEnv(t)
@@ -148,18 +149,19 @@ func TestFormConfiguration(t *testing.T) {
 	env := &environment{getenv: func(string) string { return "" }}
 	for _, version := range []string{"legacy", "ruleset"} {
 		var lines []string
-		for field, variants := range g[version] {
-			if field != "retrier" && field != "ilert_rate" {
-				lines = append(lines, variants[len(variants)-1]...) // stored secrets, nagios, LOW, off, a proxy URL
-			}
+		for _, variants := range g[version] {
+			lines = append(lines, variants[len(variants)-1]...)
 		}
 		cfg, err := configure(context.Background(), notificationWith(t, root, lines...), env)
 		if err != nil {
 			t.Fatalf("%s: %v", version, err)
 		}
 		wantTimeout := map[string]time.Duration{"legacy": 10 * time.Second, "ruleset": 2500 * time.Millisecond}[version]
-		if cfg.form != formAlertbridge || cfg.spool || cfg.maxAge != 7*24*time.Hour || cfg.timeout != wantTimeout || cfg.budget != 30*time.Second {
-			t.Errorf("%s: form %q, spool %v, max age %v, timeout %v, budget %v", version, cfg.form, cfg.spool, cfg.maxAge, cfg.timeout, cfg.budget)
+		if cfg.form != formAlertbridge || cfg.spool || cfg.retrier || cfg.maxAge != 7*24*time.Hour || cfg.timeout != wantTimeout || cfg.budget != 30*time.Second {
+			t.Errorf("%s: form %q, spool %v, retrier %v, max age %v, timeout %v, budget %v", version, cfg.form, cfg.spool, cfg.retrier, cfg.maxAge, cfg.timeout, cfg.budget)
+		}
+		if len(cfg.targets) > 0 && !cfg.targets[0].rate.Off() {
+			t.Errorf("%s: iLert rate %v, want off (ilert_rate=0)", version, cfg.targets[0].rate)
 		}
 		if len(cfg.targets) != 2 {
 			t.Fatalf("%s: %d targets, want iLert and AlertOps", version, len(cfg.targets))
@@ -253,8 +255,12 @@ func TestFormErrors(t *testing.T) {
 		{"store entry empty", []string{"NOTIFY_PARAMETER_ILERT_API_KEY_1=store", "NOTIFY_PARAMETER_ILERT_API_KEY_2=empty"}, fakeSite(t, "empty:\n"),
 			[]string{`(PARAMETER_ILERT_API_KEY): is empty`}, ""},
 		{"no destination", []string{"NOTIFY_PARAMETER_SPOOL=True"}, root, []string{noDestinationHelp}, ""},
-		{"unsupported field", []string{key, "NOTIFY_PARAMETER_ILERT_RATE=50"}, root,
-			[]string{`alertbridge form, field "iLert rate limit" (PARAMETER_ILERT_RATE): this checkmk-notify does not support the field`}, ""},
+		{"rate", []string{key, "NOTIFY_PARAMETER_ILERT_RATE=fifty-a-minute"}, root,
+			[]string{`alertbridge form, field "iLert rate limit" (PARAMETER_ILERT_RATE): not a rate; use N (per minute, at most 10000), N/DURATION such as 5/10s, or 0`}, "fifty-a-minute"},
+		{"negative rate", []string{key, "NOTIFY_PARAMETER_ILERT_RATE=-5"}, root,
+			[]string{`field "iLert rate limit" (PARAMETER_ILERT_RATE): not a rate`}, ""},
+		{"retrier", []string{key, "NOTIFY_PARAMETER_RETRIER=sometimes"}, root,
+			[]string{`alertbridge form, field "Background retrier" (PARAMETER_RETRIER): use on or off`}, "sometimes"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -348,12 +354,8 @@ func TestParameterDocs(t *testing.T) {
 			t.Errorf("the help text lists %s=, which the parser does not know", name)
 		}
 	}
-	// The queue handling's parameters arrive with their own branch (issue 11): until
-	// then the forms' retrier and ilert_rate fields translate into parameters the help
-	// text does not list yet.
-	pending := []string{"retrier", "ilert_rate"}
 	for _, f := range formFields {
-		if f.param != "" && !slices.Contains(inHelp, f.param) && !slices.Contains(pending, f.param) {
+		if f.param != "" && !slices.Contains(inHelp, f.param) {
 			t.Errorf("field %s translates into %s=, which the help text does not list", f.key, f.param)
 		}
 	}

@@ -17,8 +17,9 @@ import (
 	"github.com/alertbridge/alertbridge/examples/internal/delivery"
 )
 
-// TestQueuedRequest: what a run queues for each kind of target decodes, with its transport
-// settings and its label, and encodes again to the same bytes.
+// TestQueuedRequest: what a run queues for each kind of target (prepared: format version
+// 3, the body as it is sent) decodes, with its transport settings and its label, and
+// encodes again to the same bytes.
 func TestQueuedRequest(t *testing.T) {
 	t.Parallel()
 	n, err := checkmk.FromEnviron(loadEnv(t, "service-crit-problem.env"))
@@ -37,9 +38,12 @@ func TestQueuedRequest(t *testing.T) {
 			if err != nil {
 				t.Fatalf("a PROBLEM was not mapped: %v", err)
 			}
-			payload, err := req.Encode()
+			payload, err := prepare(newSender(time.Second, queuedRetry), req)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if !strings.HasPrefix(string(payload), "alertbridge-request 3\n") {
+				t.Errorf("a run queues %q…, want format version 3", payload[:min(len(payload), 30)])
 			}
 			got, err := delivery.Decode(payload)
 			if err != nil {
@@ -52,7 +56,7 @@ func TestQueuedRequest(t *testing.T) {
 			if diff := cmp.Diff(string(payload), string(again)); diff != "" {
 				t.Errorf("encode(decode(payload)) differs (-want +got):\n%s", diff)
 			}
-			if got.Ref != "PROBLEM web01/Filesystem /var" || got.Transport == nil || *got.Transport != tg.transport() {
+			if got.Ref != "PROBLEM web01/Filesystem /var" || got.Transport == nil || *got.Transport != tg.transport() || got.Wire == nil {
 				t.Errorf("ref %q, transport %+v; want the label and %+v", got.Ref, got.Transport, tg.transport())
 			}
 		})

@@ -44,6 +44,10 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	code := m.Run()
+	if n := killLeftRetriers(binary); n > 0 {
+		fmt.Fprintf(os.Stderr, "%d retrier process(es) were left running by the tests; killed\n", n)
+		code = max(code, 1)
+	}
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
@@ -103,13 +107,16 @@ func newHarness(t testing.TB, opts ...ilerttest.Option) *harness {
 	}
 }
 
-// env is a fixture's environment pointed at the harness.
+// env is a fixture's environment pointed at the harness. It turns the background retrier
+// off (ALERTBRIDGE_RETRIER=off): only the tests of the retrier start one, with
+// withRetrier.
 func (h *harness) env(t testing.TB, fixture string, extra ...string) []string {
 	t.Helper()
 	env := loadEnv(t, fixture)
 	env = setEnv(env, envILertURL, h.ilert.URL())
 	env = setEnv(env, envAlertOpsURL, h.alertops.BaseURL())
 	env = setEnv(env, envSpoolDir, h.spool)
+	env = setEnv(env, envRetrier, "off")
 	for _, e := range extra {
 		k, v, _ := strings.Cut(e, "=")
 		env = setEnv(env, k, v)
@@ -117,11 +124,16 @@ func (h *harness) env(t testing.TB, fixture string, extra ...string) []string {
 	return env
 }
 
-// baseEnv is the environment of a run without a notification (bulk, flush).
+// baseEnv is the environment of a run without a notification (bulk, flush), with the
+// retrier off as in env.
 func (h *harness) baseEnv(extra ...string) []string {
-	env := []string{"PATH=/usr/bin:/bin", "LANG=C.UTF-8",
+	env := []string{"PATH=/usr/bin:/bin", "LANG=C.UTF-8", envRetrier + "=off",
 		envILertURL + "=" + h.ilert.URL(), envAlertOpsURL + "=" + h.alertops.BaseURL(), envSpoolDir + "=" + h.spool}
-	return append(env, extra...)
+	for _, e := range extra {
+		k, v, _ := strings.Cut(e, "=")
+		env = setEnv(env, k, v)
+	}
+	return env
 }
 
 // outcome of one run of the binary.

@@ -40,6 +40,9 @@ func runInstall(o options, env *environment, log *logger) checkmk.ExitCode {
 	case o.form && root == "":
 		log.warnf("install: --form writes into the site; OMD_ROOT is not set: run it as the site user (omd su <site>)")
 		return checkmk.ExitPermanent
+	case o.cron && root == "":
+		log.warnf("install: --cron writes the site's cron job; OMD_ROOT is not set: run it as the site user (omd su <site>)")
+		return checkmk.ExitPermanent
 	}
 	dir := o.dir
 	if dir == "" {
@@ -69,11 +72,18 @@ func runInstall(o options, env *environment, log *logger) checkmk.ExitCode {
 	if o.form {
 		files = append(files, formFiles(root)...)
 	}
+	if o.cron {
+		files = append(files, installFile{dir: filepath.Join(root, "etc", "cron.d"), name: cronName,
+			data: []byte(cronJob(bin)), mode: 0o600, what: "the cron job: checkmk-notify flush every minute"})
+	}
 	if o.dryRun {
 		for _, f := range files {
 			log.printf("dry run: would write %s (mode %04o, %d bytes): %s", f.path(), f.mode, len(f.data), f.what)
 		}
 		log.raw(script)
+		if o.cron {
+			log.raw(cronJob(bin))
+		}
 		return checkmk.ExitSent
 	}
 	for _, f := range files {
@@ -107,8 +117,28 @@ func runInstall(o options, env *environment, log *logger) checkmk.ExitCode {
 	default:
 		log.printf("with the custom script method, add the parameters ilert=<API key> and/or alertops=<webhook URL> (or install --form for a form)")
 	}
-	log.printf("optional: run %s flush from cron every minute to deliver queued notifications between notifications", mkp.ShellQuote(bin))
+	if o.cron {
+		log.printf("next: run omd reload crontab (as the site user), so that the site's crontab runs %s flush every minute; "+
+			"the rules may keep the background retrier (it retries sooner, after 5 s) or turn it off with retrier=off", mkp.ShellQuote(bin))
+	} else {
+		log.printf("queued notifications are retried by a background retrier (checkmk-notify retrier); "+
+			"to run %s flush from cron every minute as well, install --cron", mkp.ShellQuote(bin))
+	}
 	return checkmk.ExitSent
+}
+
+// cronName is the site's cron job file of install --cron, in $OMD_ROOT/etc/cron.d, which
+// omd reload crontab merges into the site user's crontab.
+const cronName = "alertbridge"
+
+// cronMarker is in every cron job install writes, so that it replaces its own.
+const cronMarker = "written by checkmk-notify install --cron"
+
+// cronJob is the cron job of install --cron: a flush of the site's queue every minute,
+// its lines into the alertbridge log, without starting retriers (cron is the retrier).
+func cronJob(bin string) string {
+	return "# alertbridge: deliver queued notifications every minute (" + cronMarker + ")\n" +
+		"* * * * * " + mkp.ShellQuote(bin) + " flush --no-retrier --log >/dev/null 2>&1\n"
 }
 
 // installFile is one file install writes.
@@ -159,6 +189,11 @@ func (f installFile) check(force bool) error {
 		return nil
 	case strings.HasSuffix(f.name, ".py"):
 		return fmt.Errorf("%s exists with other content (from the extension package, or an older install --form?); use --force to replace it", f.path())
+	case f.name == cronName && strings.HasSuffix(f.dir, filepath.Join("etc", "cron.d")):
+		if bytes.Contains(old, []byte(cronMarker)) {
+			return nil
+		}
+		return fmt.Errorf("%s exists and was not written by checkmk-notify install --cron; use --force to replace it", f.path())
 	case bytes.Contains(old, []byte(`exec "$OMD_ROOT/`)):
 		return fmt.Errorf("%s is the extension package's script; update the package instead (checkmk-notify mkp, mkp add, mkp enable), or use --force to replace it", f.path())
 	case !bytes.Contains(old, []byte(mkp.WrapperMarker)):

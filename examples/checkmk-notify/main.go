@@ -1,12 +1,14 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strings"
 	"time"
 
@@ -22,7 +24,14 @@ const (
 )
 
 func main() {
-	os.Exit(run(context.Background(), os.Args[1:], os.Environ(), os.Stdin, os.Stdout, os.Stderr))
+	vars := os.Environ()
+	env := newEnvironment(vars, os.Stdin, os.Stdout, os.Stderr)
+	// Only the program itself starts retriers (runs of run() in tests and the demo do not:
+	// their executable is not the notifier).
+	if exe, err := os.Executable(); err == nil {
+		env.executable = exe
+	}
+	os.Exit(int(runMode(context.Background(), os.Args[1:], env)))
 }
 
 // environment is what a run may see of the process: standard streams and environment
@@ -32,8 +41,18 @@ type environment struct {
 	stdout, stderr io.Writer
 	getenv         func(string) string
 	environ        []string
+	// executable is this program's path, from which a run starts a retrier; "" starts
+	// none (in-process runs).
+	executable string
+	// openQueue opens a queue directory (openQueue; tests wrap it).
+	openQueue func(dir string) (runQueue, error)
 
 	stores map[string]*checkmk.PasswordStore // password stores read in this run, by site root
+}
+
+func newEnvironment(vars []string, stdin io.Reader, stdout, stderr io.Writer) *environment {
+	return &environment{stdin: stdin, stdout: stdout, stderr: stderr, getenv: environ.Getenv(vars), environ: vars,
+		openQueue: openQueue}
 }
 
 // options are the command-line flags of every mode.
@@ -47,9 +66,13 @@ type options struct {
 	spoolDir string
 	maxAge   time.Duration
 
+	noRetrier bool // --no-retrier, or ALERTBRIDGE_RETRIER=off
+	logFile   bool // flush: --log, write to the alertbridge log instead of standard output
+
 	// install
 	dir, name, title string
 	force, form      bool
+	cron             bool
 
 	// mkp
 	out, pkgVersion string
@@ -57,7 +80,7 @@ type options struct {
 
 // installFlags may only be given with the install mode, mkpFlags with mkp.
 var (
-	installFlags = map[string]bool{"dir": true, "name": true, "title": true, "force": true, "form": true}
+	installFlags = map[string]bool{"dir": true, "name": true, "title": true, "force": true, "form": true, "cron": true}
 	mkpFlags     = map[string]bool{"out": true, "version": true}
 )
 
@@ -72,6 +95,9 @@ func newFlagSet(o *options, stderr io.Writer) *flag.FlagSet {
 	fs.DurationVar(&o.budget, "budget", defaultBudget, "")
 	fs.StringVar(&o.spoolDir, "spool-dir", "", "")
 	fs.DurationVar(&o.maxAge, "max-age", 0, "")
+	fs.BoolVar(&o.noRetrier, "no-retrier", false, "")
+	fs.BoolVar(&o.logFile, "log", false, "")
+	fs.BoolVar(&o.cron, "cron", false, "")
 	fs.StringVar(&o.dir, "dir", "", "")
 	fs.StringVar(&o.name, "name", "", "")
 	fs.StringVar(&o.title, "title", "", "")
@@ -99,7 +125,7 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 		}
 	}
 	switch o.mode {
-	case "", "flush", "demo", "install", "mkp", "version", "help":
+	case "", "flush", "demo", "install", "mkp", "version", "help", retrierMode:
 	default:
 		return o, fmt.Errorf("unknown mode %q", o.mode)
 	}
@@ -112,6 +138,8 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 			err = fmt.Errorf("flag --%s is only for mkp", f.Name)
 		case f.Name == "bulk" && o.mode != "":
 			err = fmt.Errorf("flag --bulk is not for %s", o.mode)
+		case f.Name == "log" && o.mode != "flush":
+			err = errors.New("flag --log is only for flush")
 		case (f.Name == "timeout" || f.Name == "budget") && !(o.timeout > 0 && o.budget > 0):
 			err = fmt.Errorf("flag --%s must be positive", f.Name)
 		case f.Name == "max-age" && o.maxAge <= 0:
@@ -127,8 +155,7 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 // a lookup function. Tests and the demo pass their own streams and environment; ctx
 // bounds the run together with its time budget.
 func run(ctx context.Context, args, vars []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	env := &environment{stdin: stdin, stdout: stdout, stderr: stderr, getenv: environ.Getenv(vars), environ: vars}
-	return int(runMode(ctx, args, env))
+	return int(runMode(ctx, args, newEnvironment(vars, stdin, stdout, stderr)))
 }
 
 // runMode parses the arguments and runs the mode they name.
@@ -142,7 +169,33 @@ func runMode(ctx context.Context, args []string, env *environment) checkmk.ExitC
 		fmt.Fprintf(env.stderr, "checkmk-notify: %v\n\n%s", err, usageText)
 		return checkmk.ExitPermanent
 	}
-	log := newLogger(env.stdout, o.syslog)
+	if v := env.getenv(envRetrier); v != "" {
+		if on, err := parseSwitch(v); err == nil && !on {
+			o.noRetrier = true // ALERTBRIDGE_RETRIER=off, as --no-retrier
+		}
+	}
+	if (o.mode == retrierMode || o.mode == "flush") && env.executable != "" && env.getenv("GOMAXPROCS") == "" {
+		// A flush and the retrier send one request after another: one P keeps the net/http
+		// goroutines of a request on one thread instead of waking another for each (a
+		// third fewer system calls in a flush), unless the administrator sets GOMAXPROCS.
+		// (Only in the program itself, not in runs of run() within another process.)
+		runtime.GOMAXPROCS(1)
+	}
+	if o.mode == retrierMode {
+		return runRetrier(ctx, o, env)
+	}
+	if o.mode == "flush" && o.logFile && !o.dryRun {
+		return runFlushToLog(ctx, o, env)
+	}
+	out := env.stdout
+	if o.mode == "flush" {
+		// A flush writes a line per request it delivers: buffered, a long backlog costs no
+		// write per line (the lines are written as the buffer fills and at the end).
+		bw := bufio.NewWriterSize(out, 32<<10)
+		defer bw.Flush()
+		out = bw
+	}
+	log := newLogger(out, o.syslog)
 	defer log.close()
 	switch o.mode {
 	case "help":

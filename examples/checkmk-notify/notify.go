@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/alertbridge/alertbridge/checkmk"
@@ -17,16 +18,18 @@ import (
 // settle decides the item's final state from them, in one place.
 type item struct {
 	req     delivery.Request
-	payload []byte // req encoded for the queue
+	payload []byte // req prepared for its sink and encoded for the queue
 	label   string
 
-	skipped   string   // the mapping skipped it (checkmk.ErrSkip): why
-	encodeErr error    // it could not be encoded
-	dryRun    bool     // printed, not sent
-	id        spool.ID // "" when not queued
-	tried     *attempt // this run's send of it, if any (by a flush or directly)
-	noQueue   string   // sent directly: why not through the queue
-	notTried  string   // not sent in this run although it had to be: why
+	skipped    string   // the mapping skipped it (checkmk.ErrSkip): why
+	encodeErr  error    // it could not be encoded
+	dryRun     bool     // printed, not sent
+	id         spool.ID // "" when not queued
+	tried      *attempt // this run's send of it, if any (by a flush or directly)
+	noQueue    string   // sent directly: why not through the queue
+	notTried   string   // not sent in this run although it had to be: why
+	notDurable string   // queued, but syncing it failed: why
+	expired    bool     // its try failed past its maximum age: moved to failed/
 }
 
 // destination groups this run's requests for one destination, in order, and what became
@@ -38,10 +41,12 @@ type destination struct {
 	items   []*item
 
 	enqueueErr error              // why requests could not be queued, if so
+	queueNote  string             // why the queue was not used for it: directory, problem, fix
 	flushed    *spool.FlushResult // the flush of this run, if there was one
 	flushErr   error              // the queue's own failure in that flush
 	outOfTime  bool               // the run's time budget ended before or during the flush
 	waiting    int                // requests queued for it when the run ended
+	retrier    retrierState       // who delivers what waits
 }
 
 // notifyRun is one notification run: a single notification or a bulk.
@@ -49,6 +54,7 @@ type notifyRun struct {
 	env      *environment
 	log      *logger
 	opts     options
+	timeout  time.Duration // of one request: the rule's, else --timeout
 	dests    []*destination
 	errLines []string // configuration and context problems, one result line each
 	exit     checkmk.ExitCode
@@ -61,6 +67,11 @@ func (r *notifyRun) fail(code checkmk.ExitCode, format string, args ...any) {
 }
 
 // runNotify handles a notification from the environment, or a bulk from standard input.
+//
+// Every request is queued first (without a disk flush: spool.DeferSync), then its
+// destination is flushed, so that no request overtakes an older one; what is still
+// waiting at the end is synced to disk before the run reports it queued, and a retrier is
+// made sure of for it. A request delivered at once thus costs no disk flush.
 func runNotify(parent context.Context, o options, env *environment, log *logger) checkmk.ExitCode {
 	start := time.Now()
 	r := &notifyRun{env: env, log: log, opts: o}
@@ -98,7 +109,9 @@ func runNotify(parent context.Context, o options, env *environment, log *logger)
 	}
 	ctx, cancel := context.WithDeadline(parent, start.Add(budget))
 	defer cancel()
+	r.timeout = timeout
 
+	s := newSender(timeout, queuedRetry)
 	for _, w := range work {
 		for _, t := range w.cfg.targets {
 			req, err := buildRequest(w.n, t, time.Now)
@@ -109,47 +122,101 @@ func runNotify(parent context.Context, o options, env *environment, log *logger)
 			case err != nil:
 				it.encodeErr = err
 			default:
-				it.payload, it.encodeErr = req.Encode()
+				it.payload, it.encodeErr = prepare(s, req)
 			}
 			r.destination(t).add(it)
 		}
 	}
 
 	if o.dryRun {
-		r.printDryRun(ctx, newSender(timeout, queuedRetry))
+		r.printDryRun(ctx, s)
 		return r.finish()
 	}
 
-	var q *spool.Queue
+	var q runQueue
+	problem := ""
 	if settings.spool {
 		dir := cmp.Or(settings.spoolDir, o.spoolDir, defaultSpoolDir(env))
 		var err error
-		if q, err = openQueue(dir, cmp.Or(settings.maxAge, o.maxAge)); err != nil {
-			log.warnf("queue unavailable, sending without it: %v", err)
+		if q, err = env.openQueue(dir); err != nil {
+			problem = queueProblem(dir, err)
+			log.warnf("%s; sending without it", problem)
+			q = nil
 		}
 	}
 	if q == nil {
-		s := newSender(timeout, directRetry)
+		direct := newSender(timeout, directRetry)
 		why := "not queued (spool=off)"
 		if settings.spool {
-			why = "the queue is unusable"
+			why = problem
 		}
 		for _, d := range r.dests {
-			d.sendDirect(ctx, s, why)
+			d.queueNote = problem
+			d.sendDirect(ctx, direct, why)
 		}
 		return r.finish()
 	}
-	s := newSender(timeout, queuedRetry)
+	maxAge := cmp.Or(settings.maxAge, o.maxAge)
 	for _, d := range r.dests {
-		r.enqueue(q, d)
+		r.enqueue(q, d, maxAge)
 	}
 	own := map[string]bool{}
 	for _, d := range r.dests {
 		r.flushOwn(ctx, q, s, d)
 		own[d.name] = true
 	}
-	flushOthers(ctx, q, s, log, own)
+	othersWait := flushOthers(ctx, q, s, log, own)
+	r.syncQueued(q)
+	waits := othersWait
+	for _, d := range r.dests {
+		waits = waits || d.waiting > 0 || (d.flushed != nil && d.flushed.Status == spool.StatusBusy)
+	}
+	if waits {
+		st := ensureRetrier(q, env, log, settings.retrier && !o.noRetrier)
+		for _, d := range r.dests {
+			d.retrier = st
+		}
+	}
 	return r.finish()
+}
+
+// prepare makes the payload the queue keeps for req: the request prepared for its sink
+// (the body encoded once, delivery.Sender.Prepare) in the queue's format.
+func prepare(s *delivery.Sender, req delivery.Request) ([]byte, error) {
+	p, err := s.Prepare(req)
+	if err != nil {
+		return nil, err
+	}
+	return p.Encode()
+}
+
+// runQueue is what a run needs of its queue. *spool.Queue is one; tests wrap it to make
+// the disk fail.
+type runQueue interface {
+	Dir() string
+	Enqueue(ctx context.Context, dest string, payload []byte, opts ...spool.EnqueueOption) (spool.ID, error)
+	Flush(ctx context.Context, dest string, deliver spool.DeliverFunc, opts ...spool.FlushOption) (spool.FlushResult, error)
+	Sync(ctx context.Context, ids ...spool.ID) error
+	Len(dest string) (int, error)
+	Destinations() ([]string, error)
+	TryLock(name string) (*spool.Lock, error)
+}
+
+// openQueue opens the queue in dir, which the queue's trust check must accept (see
+// spool.Open): a directory another user could redirect or empty is refused. The run
+// enqueues at once and sends directly what it cannot queue, so Open's write probe is left
+// out (two directory changes of every run).
+func openQueue(dir string) (runQueue, error) {
+	return spool.Open(dir, spool.WithoutWriteProbe())
+}
+
+// queueProblem says, for the result lines, why the queue in dir is not used: the
+// directory, what is wrong with it and how to fix it.
+func queueProblem(dir string, err error) string {
+	if u, ok := errors.AsType[*spool.UnsafeError](err); ok {
+		return fmt.Sprintf("the queue %s is not used: %s %s; %s", dir, u.Path, u.Problem, u.Fix)
+	}
+	return fmt.Sprintf("the queue %s is unusable (%s)", dir, strings.TrimPrefix(err.Error(), "spool: open queue: "))
 }
 
 // add appends it to the destination's requests.
@@ -164,14 +231,6 @@ func (d *destination) toSend() []*item {
 		}
 	}
 	return out
-}
-
-func openQueue(dir string, maxAge time.Duration) (*spool.Queue, error) {
-	var opts []spool.Option
-	if maxAge > 0 {
-		opts = append(opts, spool.WithMaxAge(maxAge))
-	}
-	return spool.Open(dir, opts...)
 }
 
 // readNotifications reads the single notification from the environment or the bulk from
@@ -233,40 +292,65 @@ func (t target) displayBase() string {
 	return "AlertOps"
 }
 
-// enqueueTimeout bounds the wait for a destination's enqueue lock. Queueing does not
-// depend on the run's time budget: a notification is made durable even when the budget is
-// used up.
-const enqueueTimeout = 10 * time.Second
+// enqueueTimeout bounds the wait for a destination's enqueue lock, and syncTimeout the
+// syncs of what stays queued. Neither depends on the run's time budget: a notification is
+// made durable even when the budget is used up.
+const (
+	enqueueTimeout = 10 * time.Second
+	syncTimeout    = 10 * time.Second
+)
 
-// enqueue queues the destination's requests. A request that cannot be queued is left for
-// flushOwn to send directly.
-func (r *notifyRun) enqueue(q *spool.Queue, d *destination) {
+// enqueue queues the destination's requests, without a disk flush (syncQueued makes
+// durable what is still waiting when the run ends), each with the rule's maximum age and
+// the rate of its iLert key. A request that cannot be queued is left for flushOwn to send
+// directly.
+func (r *notifyRun) enqueue(q runQueue, d *destination, maxAge time.Duration) {
 	ctx, cancel := context.WithTimeout(context.Background(), enqueueTimeout)
 	defer cancel()
+	opts := []spool.EnqueueOption{spool.DeferSync()}
+	if maxAge > 0 {
+		opts = append(opts, spool.ExpireAfter(maxAge))
+	}
+	if !d.t.rate.Off() {
+		opts = append(opts, spool.PaceAt(paceRate(d.t.rate)))
+	}
 	for _, it := range d.toSend() {
-		id, err := q.Enqueue(ctx, d.name, it.payload)
+		id, err := q.Enqueue(ctx, d.name, it.payload, opts...)
 		if id != "" {
 			// Queued, even if not confirmed durable: sending it directly too would deliver
 			// it twice.
 			it.id = id
 			if err != nil {
+				it.notDurable = err.Error()
 				r.log.warnf("%s: %v", d.display, err)
 			}
 			continue
 		}
 		if err != nil {
 			d.enqueueErr = err
+			if _, unsafe := errors.AsType[*spool.UnsafeError](err); unsafe {
+				d.queueNote = queueProblem(q.Dir(), err)
+			}
 			r.log.warnf("%s: cannot queue (%v); sending directly", d.display, err)
 			return
 		}
 	}
 }
 
+// paceRate is the rate the queue paces an iLert key with: the rule's, with a margin of a
+// thirtieth of the interval (2 s a minute) for the time a request takes to reach iLert,
+// which counts by arrival in fixed windows.
+func paceRate(r spool.Rate) spool.Rate {
+	return spool.Rate{N: r.N, Per: r.Per + r.Per/30}
+}
+
 // flushOwn flushes a destination after its requests were queued, so that no request
 // overtakes an older one queued by an earlier run, and records what the flush did.
 // Requests that could not be queued are then sent directly, unless the destination is
-// stopped (they would overtake the queued ones).
-func (r *notifyRun) flushOwn(ctx context.Context, q *spool.Queue, s *delivery.Sender, d *destination) {
+// stopped (they would overtake the queued ones). A queue that turns out not to be trusted
+// in the flush (a link planted as its lock) is not relied on: this run's requests are sent
+// directly as well.
+func (r *notifyRun) flushOwn(ctx context.Context, q runQueue, s *delivery.Sender, d *destination) {
 	own := map[spool.ID]*item{}
 	for _, it := range d.items {
 		if it.id != "" {
@@ -279,8 +363,24 @@ func (r *notifyRun) flushOwn(ctx context.Context, q *spool.Queue, s *delivery.Se
 			r.log.warnf("%s: queue: %v", d.display, err)
 		}
 		d.flushed, d.flushErr, d.waiting = &res, err, res.Remaining
+		if _, unsafe := errors.AsType[*spool.UnsafeError](err); unsafe {
+			d.queueNote = queueProblem(q.Dir(), err)
+		}
 	} else {
 		d.waiting, _ = q.Len(d.name)
+	}
+	if d.queueNote != "" {
+		// The destination's queue is not to be trusted (a link or another user's file in
+		// it): what it holds waits for the administrator, and this run's requests go
+		// directly, so that none is lost (a queued copy may be delivered again later).
+		direct := newSender(r.timeout, directRetry)
+		for _, it := range d.toSend() {
+			if it.tried == nil {
+				a := send(ctx, direct, it.req)
+				it.tried, it.noQueue = &a, d.queueNote
+			}
+		}
+		return
 	}
 	d.outOfTime = ctx.Err() != nil
 	stopped := d.flushed == nil || d.flushed.Status != spool.StatusDone || d.outOfTime
@@ -292,6 +392,45 @@ func (r *notifyRun) flushOwn(ctx context.Context, q *spool.Queue, s *delivery.Se
 		default:
 			a := send(ctx, s, it.req)
 			it.tried, it.noQueue = &a, "could not be queued"
+		}
+	}
+}
+
+// syncQueued makes durable this run's requests that are still queued (delivered ones need
+// nothing). A request whose sync fails stays queued and is reported so: it is not sent
+// another way.
+func (r *notifyRun) syncQueued(q runQueue) {
+	var ids []spool.ID
+	byID := map[spool.ID]*item{}
+	for _, d := range r.dests {
+		for _, it := range d.items {
+			if it.id != "" {
+				ids = append(ids, it.id)
+				byID[it.id] = it
+			}
+		}
+	}
+	if len(ids) == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), syncTimeout)
+	defer cancel()
+	err := q.Sync(ctx, ids...)
+	if err == nil {
+		return
+	}
+	r.log.warnf("queue: %v", err)
+	nd, ok := errors.AsType[*spool.NotDurableError](err)
+	if !ok {
+		// Not even tried (a bad ID cannot happen here): every request is in doubt.
+		for _, it := range byID {
+			it.notDurable = err.Error()
+		}
+		return
+	}
+	for _, id := range nd.IDs {
+		if it := byID[id]; it != nil {
+			it.notDurable = nd.Err.Error()
 		}
 	}
 }
@@ -323,15 +462,20 @@ func deliverFunc(s *delivery.Sender, log *logger, display string, own map[spool.
 			return err
 		}
 		a := send(ctx, s, req)
+		// The queue moves a request that fails its last try past its maximum age to
+		// failed/, unless the failure is the end of the flush's own time.
+		expired := it.Expiring && a.state == delivery.StateQueued && ctx.Err() == nil
 		if mine := own[it.ID]; mine != nil {
-			mine.tried = &a
+			mine.tried, mine.expired = &a, expired
 		} else {
 			age := time.Since(it.Enqueued).Round(time.Second)
-			switch a.state {
-			case delivery.StateSent, delivery.StateNothingToDo:
+			switch {
+			case a.state == delivery.StateSent, a.state == delivery.StateNothingToDo:
 				log.printf("%s: delivered queued %s (%s, queued %s ago)", display, req.Ref, a.reason, age)
-			case delivery.StateRejected:
+			case a.state == delivery.StateRejected:
 				log.warnf("%s: rejected queued %s (%s); moved to failed/", display, req.Ref, a.reason)
+			case expired:
+				log.warnf("%s: queued %s expired (%s, queued %s ago, older than its maximum age); moved to failed/", display, req.Ref, a.reason, age)
 			default:
 				log.warnf("%s: queued %s still not delivered (%s)", display, req.Ref, a.reason)
 			}
@@ -341,18 +485,25 @@ func deliverFunc(s *delivery.Sender, log *logger, display string, own map[spool.
 }
 
 // flushOthers delivers what earlier runs queued for destinations this run did not use,
-// within what is left of the time budget.
-func flushOthers(ctx context.Context, q *spool.Queue, s *delivery.Sender, log *logger, own map[string]bool) {
+// within what is left of the time budget. It reports whether requests are still waiting
+// there.
+func flushOthers(ctx context.Context, q runQueue, s *delivery.Sender, log *logger, own map[string]bool) bool {
 	names, err := q.Destinations()
 	if err != nil {
 		log.warnf("queue: %v", err)
-		return
+		return false
 	}
+	waiting := false
 	for _, name := range names {
-		if own[name] || !ownQueue(name) || ctx.Err() != nil {
+		if own[name] || !ownQueue(name) {
 			continue
 		}
-		if n, err := q.Len(name); err != nil || n == 0 {
+		n, err := q.Len(name)
+		if err != nil || n == 0 {
+			continue
+		}
+		if ctx.Err() != nil {
+			waiting = true
 			continue
 		}
 		display := displayForSpoolName(name)
@@ -360,10 +511,14 @@ func flushOthers(ctx context.Context, q *spool.Queue, s *delivery.Sender, log *l
 		if err != nil && ctx.Err() == nil {
 			log.warnf("%s: queue: %v", display, err)
 		}
-		if res.Remaining > 0 && res.Status != spool.StatusBusy {
-			log.printf("%s: %d queued request(s) waiting (%s)", display, res.Remaining, flushWhy(res))
+		if res.Remaining > 0 {
+			waiting = true
+			if res.Status != spool.StatusBusy {
+				log.printf("%s: %d queued request(s) waiting (%s)", display, res.Remaining, flushWhy(res, time.Now()))
+			}
 		}
 	}
+	return waiting
 }
 
 // printDryRun prints the requests the run would send, secrets redacted.

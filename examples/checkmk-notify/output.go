@@ -13,9 +13,11 @@ import (
 // notify.log, and with --syslog also to the system log (as iLert's 1.x plugin did).
 // Nothing passed to it may contain a secret: callers redact first.
 type logger struct {
-	mu  sync.Mutex
-	out io.Writer
-	sys *syslog.Writer
+	mu     sync.Mutex
+	out    io.Writer
+	sys    *syslog.Writer
+	prefix func() string // before every line (the log file's time stamp and process); nil: none
+	closer io.Closer     // closed by close (the log file); nil: none
 }
 
 func newLogger(out io.Writer, useSyslog bool) *logger {
@@ -38,10 +40,18 @@ func (l *logger) printf(format string, args ...any) {
 	line = strings.ReplaceAll(strings.TrimRight(line, "\n"), "\n", "; ")
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	fmt.Fprintln(l.out, line)
+	l.write(line)
 	if l.sys != nil {
 		_ = l.sys.Info(line)
 	}
+}
+
+// write writes one line with the prefix, in one Write (one append to a log file).
+func (l *logger) write(line string) {
+	if l.prefix != nil {
+		line = l.prefix() + line
+	}
+	_, _ = io.WriteString(l.out, line+"\n")
 }
 
 // warnf is printf for failures: the system log gets them at warning level.
@@ -50,7 +60,7 @@ func (l *logger) warnf(format string, args ...any) {
 	line = strings.ReplaceAll(strings.TrimRight(line, "\n"), "\n", "; ")
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	fmt.Fprintln(l.out, line)
+	l.write(line)
 	if l.sys != nil {
 		_ = l.sys.Warning(line)
 	}
@@ -66,6 +76,9 @@ func (l *logger) raw(s string) {
 func (l *logger) close() {
 	if l.sys != nil {
 		_ = l.sys.Close()
+	}
+	if l.closer != nil {
+		_ = l.closer.Close()
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/alertbridge/alertbridge/checkmk"
 	"github.com/alertbridge/alertbridge/examples/internal/delivery"
@@ -13,18 +14,29 @@ import (
 // Besides the states of package delivery, which both programs print, a request of this
 // run may end as one of these: not sent (a temporary failure, and it could not be
 // queued), ignored (the destination does not take this notification type), busy (queued;
-// another run holds the destination and delivers it) or dry run (printed, not sent).
+// another run holds the destination and delivers it), expired (its try failed when it was
+// already older than its maximum age: moved to failed/) or dry run (printed, not sent).
 const (
 	stateNotSent delivery.State = "not sent"
 	stateIgnored delivery.State = "ignored"
 	stateBusy    delivery.State = "busy"
 	stateDryRun  delivery.State = "dry run"
+	stateExpired delivery.State = "expired"
 )
 
 // settle decides what became of a request of this run, from what the run recorded about it
 // and its destination: the state and the detail its result line gives. It is the one place
 // that decides; nothing else sets an item's state.
 func (d *destination) settle(it *item) (delivery.State, string) {
+	st, detail := d.settleState(it)
+	if it.notDurable != "" && (st == delivery.StateQueued || st == stateBusy) {
+		detail += "; not confirmed on disk (" + it.notDurable + ")"
+	}
+	return st, detail
+}
+
+func (d *destination) settleState(it *item) (delivery.State, string) {
+	now := time.Now()
 	switch {
 	case it.skipped != "":
 		return stateIgnored, it.skipped
@@ -41,13 +53,15 @@ func (d *destination) settle(it *item) (delivery.State, string) {
 		return it.tried.state, it.tried.reason
 	case it.tried != nil && it.tried.state != delivery.StateQueued:
 		return it.tried.state, it.tried.reason // this run's flush delivered or rejected it
+	case it.expired:
+		return stateExpired, it.tried.reason
 	case d.flushed != nil && d.flushed.Status == spool.StatusBusy:
 		return stateBusy, "another run is delivering"
 	}
 	// Queued, and still waiting.
 	held := ""
 	if d.flushed != nil && !d.flushed.HeldUntil.IsZero() {
-		held = "held until " + d.flushed.HeldUntil.Local().Format("15:04:05")
+		held = "held until " + clock(d.flushed.HeldUntil, now)
 	}
 	if it.tried != nil {
 		// This run tried it: say what the destination answered.
@@ -65,6 +79,8 @@ func (d *destination) settle(it *item) (delivery.State, string) {
 		why = "time budget of the run used up"
 	case d.flushed.Status == spool.StatusHeld:
 		return delivery.StateQueued, "rate limited, " + held
+	case d.flushed.Status == spool.StatusPaced:
+		return delivery.StateQueued, pacedText(d.t.rate)
 	case d.flushed.Status == spool.StatusStopped && d.flushed.Err != nil:
 		why = d.flushed.Err.Error()
 	case d.flushErr != nil:
@@ -76,10 +92,30 @@ func (d *destination) settle(it *item) (delivery.State, string) {
 	return delivery.StateQueued, why
 }
 
+// pacedText says why a request waits for its iLert key's pacing.
+func pacedText(r spool.Rate) string {
+	if r == defaultILertRate {
+		return "paced: iLert accepts 50 per minute per alert source"
+	}
+	per := r.Per.String()
+	if r.Per == time.Minute {
+		per = "minute"
+	}
+	return fmt.Sprintf("paced: at most %d per %s per alert source (ilert_rate=%s)", r.N, per, strings.TrimSuffix(r.String(), "/1m0s"))
+}
+
+// retriedBy says who delivers what waits for the destination.
+func (d *destination) retriedBy() string {
+	if d.retrier.background() {
+		return "retrying in the background"
+	}
+	return "retried on the next run or by flush"
+}
+
 // exitCode is the exit code a state calls for.
 func exitCode(s delivery.State) checkmk.ExitCode {
 	switch s {
-	case delivery.StateRejected:
+	case delivery.StateRejected, stateExpired:
 		return checkmk.ExitPermanent
 	case stateNotSent:
 		return checkmk.ExitTemporary
@@ -101,7 +137,7 @@ func word(s delivery.State) string {
 // severity orders states for choosing which one a summary explains.
 func severity(s delivery.State) int {
 	return slices.Index([]delivery.State{stateDryRun, delivery.StateSent, delivery.StateNothingToDo, stateIgnored,
-		stateBusy, delivery.StateQueued, stateNotSent, delivery.StateRejected}, s)
+		stateBusy, delivery.StateQueued, stateNotSent, stateExpired, delivery.StateRejected}, s)
 }
 
 // summary is the destination's result line and exit code.
@@ -124,14 +160,17 @@ func (d *destination) summary() (string, checkmk.ExitCode) {
 	}
 	var parts []string
 	for _, s := range []delivery.State{delivery.StateSent, delivery.StateNothingToDo, stateIgnored,
-		delivery.StateQueued, delivery.StateRejected, stateNotSent, stateDryRun} {
+		delivery.StateQueued, delivery.StateRejected, stateExpired, stateNotSent, stateDryRun} {
 		if n := counts[word(s)]; n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", n, word(s)))
 		}
 	}
 	line := fmt.Sprintf("%s: %d notifications: %s", d.display, len(d.items), strings.Join(parts, ", "))
-	if worstState != delivery.StateSent && worstState != stateDryRun {
+	switch {
+	case worstState != delivery.StateSent && worstState != stateDryRun:
 		line += "; " + d.describe(worst, worstState, worstDetail)
+	case d.queueNote != "":
+		line += " — " + d.queueNote
 	}
 	return line, code
 }
@@ -140,13 +179,19 @@ func (d *destination) summary() (string, checkmk.ExitCode) {
 func (d *destination) describe(it *item, s delivery.State, detail string) string {
 	switch s {
 	case delivery.StateSent, delivery.StateNothingToDo:
+		if d.queueNote != "" {
+			return fmt.Sprintf("%s (%s, %s) — %s", s, detail, it.label, d.queueNote)
+		}
 		return fmt.Sprintf("%s (%s, %s)", s, detail, it.label)
 	case stateIgnored:
 		return fmt.Sprintf("ignored (%s)", detail)
 	case stateBusy:
-		return "queued (another run is delivering)"
+		if d.retrier.background() {
+			return fmt.Sprintf("queued (%s; retrying in the background)", detail)
+		}
+		return fmt.Sprintf("queued (%s)", detail)
 	case delivery.StateQueued:
-		return fmt.Sprintf("queued (%s; %d waiting, retried on the next run or by flush)", detail, d.waiting)
+		return fmt.Sprintf("queued (%s; %d waiting, %s)", detail, d.waiting, d.retriedBy())
 	case delivery.StateRejected:
 		if it.id != "" {
 			return fmt.Sprintf("rejected (%s) — moved to failed/", detail)
@@ -154,6 +199,8 @@ func (d *destination) describe(it *item, s delivery.State, detail string) string
 		return fmt.Sprintf("rejected (%s)", detail)
 	case stateNotSent:
 		return fmt.Sprintf("not sent (%s)", detail)
+	case stateExpired:
+		return fmt.Sprintf("expired (%s; older than its max_age) — moved to failed/", detail)
 	case stateDryRun:
 		return "dry run, nothing sent"
 	}
@@ -171,11 +218,23 @@ func displayForSpoolName(name string) string {
 	return name
 }
 
-// flushWhy says why a flush left requests queued.
-func flushWhy(res spool.FlushResult) string {
+// clock shows t as the result lines and logs show a time: "15:04:05" when it is on the
+// day of now, else with the date ("2026-11-22 00:10:05"), in local time.
+func clock(t, now time.Time) string {
+	t, now = t.Local(), now.Local()
+	if y, m, d := t.Date(); y == now.Year() && m == now.Month() && d == now.Day() {
+		return t.Format("15:04:05")
+	}
+	return t.Format("2006-01-02 15:04:05")
+}
+
+// flushWhy says why a flush left requests queued; now is the time the result is shown at.
+func flushWhy(res spool.FlushResult, now time.Time) string {
 	switch res.Status {
 	case spool.StatusHeld:
-		return "rate limited, held until " + res.HeldUntil.Local().Format("15:04:05")
+		return "rate limited, held until " + clock(res.HeldUntil, now)
+	case spool.StatusPaced:
+		return "paced, next send at " + clock(res.PacedUntil, now)
 	case spool.StatusStopped:
 		if res.Err != nil {
 			return res.Err.Error()

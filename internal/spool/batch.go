@@ -84,7 +84,7 @@ func (q *Queue) EnqueueBatch(ctx context.Context, dest string, payloads [][]byte
 		return BatchResult{}, batchError(dest, err)
 	}
 	for _, p := range payloads {
-		data, err := encodeItem(dest, now, o.maxAge, p)
+		data, err := encodeItem(dest, now, o.maxAge, o.rate, p)
 		if err != nil {
 			return fail(err)
 		}
@@ -111,7 +111,7 @@ func (q *Queue) EnqueueBatch(ctx context.Context, dest string, payloads [][]byte
 		return fail(closeErr)
 	}
 
-	seqs, err := q.publish(ctx, dir, tmps, uint64(max(now.UnixNano(), 0)))
+	seqs, err := q.publish(ctx, dir, tmps, uint64(max(now.UnixNano(), 0)), !q.noSync)
 	res := BatchResult{IDs: make([]ID, len(seqs))}
 	for i, seq := range seqs {
 		res.IDs[i] = ID(dest + "/" + seqName(seq, ""))

@@ -37,6 +37,10 @@
 //     the directory is synced. Killing a process at any point loses nothing; at worst one
 //     request is delivered twice. When only the directory sync fails, the request is queued
 //     all the same and Enqueue says so ([NotDurableError]): it is never reported lost.
+//     A caller that delivers at once and answers only afterwards may queue with
+//     [DeferSync] and sync with [Queue.Sync] only what is still waiting then: the request is
+//     queued (and survives the process) from the rename on, and durable against a crash of
+//     the machine once Sync returned nil.
 //   - First in, first out per destination, also across processes: a new request never
 //     overtakes an older one for the same destination, and Flush stops a destination at its
 //     first temporary failure.
@@ -90,15 +94,19 @@
 // says (a 24-hour hold, or one written under a clock that was fast): the next Flush rewrites
 // it with the capped time. Once a hold has passed, Flush removes its file.
 //
-// [WithRate] paces a flush: at most N deliveries in any interval of length Per, per
-// destination and across every process that shares the queue. The pace file keeps the
-// last N send times in N fixed-size slots; a flush reads it under the destination's flush
-// lock, and records each send (write and fdatasync) before calling the deliver function,
-// so that a crash never lets a later run exceed the budget, not even by the request that
-// was in flight. A request over the budget stays queued, in order, and Flush returns
-// [StatusPaced] with [FlushResult.PacedUntil], the time of the next free slot. A slot that
-// does not decode counts as a send at the time it is read, and a time after now counts as
-// now. [ParseRate] reads a rate as an administrator writes it ("50", "5/10s", "0").
+// A request queued with [PaceAt] carries its rate: at most N deliveries in any interval
+// of length Per, per destination and across every process that shares the queue; a Flush
+// sends it only when that rate allows. [WithRate] gives a flush one rate for all its
+// requests instead. The pace file keeps the last N send times in N fixed-size slots; a
+// flush reads it under the destination's flush lock, and records each send (a write, not
+// synced) before calling the deliver function, so that a killed process never lets a
+// later run exceed the budget, not even by the request that was in flight (a crash of the
+// machine may lose the last records: then one send too many may be answered with a 429,
+// which holds the destination). A request over the budget stays queued, in order, and
+// Flush returns [StatusPaced] with [FlushResult.PacedUntil], the time of the next free
+// slot. A slot that does not decode counts as a send at the time it is read, and a time
+// after now counts as now. [ParseRate] reads a rate as an administrator writes it ("50",
+// "5/10s", "0").
 //
 // # For a retrier
 //
@@ -145,12 +153,13 @@
 // A request file is one line of JSON metadata, a newline, then the payload bytes exactly as
 // given to Enqueue:
 //
-//	{"v":1,"destination":"ilert","enqueued":"2026-11-21T05:50:00.123456789Z","maxAge":"24h0m0s","size":17,"crc32c":1507370777}
+//	{"v":1,"destination":"ilert","enqueued":"2026-11-21T05:50:00.123456789Z","maxAge":"24h0m0s","rate":"50/1m0s","size":17,"crc32c":1507370777}
 //	{"summary":"..."}
 //
 // size is the payload length in bytes and crc32c its CRC-32 (Castagnoli) checksum. maxAge,
 // the request's own maximum age as Go writes a duration, is present only when Enqueue was
-// given [ExpireAfter]; versions of the package that do not know it ignore it. A file that
+// given [ExpireAfter], and rate, as [Rate.String] writes it, only when it was given
+// [PaceAt]; versions of the package that do not know them ignore them. A file that
 // does not decode (torn by a disk fault, edited by hand) is moved to failed/ with the
 // reason instead of blocking the queue.
 //

@@ -16,7 +16,9 @@ type EnqueueOption func(*enqueueOptions) error
 
 // enqueueOptions are the settings an EnqueueOption changes.
 type enqueueOptions struct {
-	maxAge time.Duration
+	maxAge    time.Duration
+	rate      Rate
+	deferSync bool
 }
 
 // ExpireAfter stores d in the request as its maximum age: a Flush moves the request to
@@ -29,6 +31,39 @@ func ExpireAfter(d time.Duration) EnqueueOption {
 			return fmt.Errorf("spool: max age must be positive, got %v", d)
 		}
 		o.maxAge = d
+		return nil
+	}
+}
+
+// PaceAt stores r in the request as its rate: a Flush sends the request only when r
+// allows one more send to the destination ([Rate]: at most r.N sends in any interval of
+// r.Per, counted across every process and every request of the destination), unless the
+// Flush is given its own rate with [WithRate]. A request over the budget stays queued, in
+// order, and Flush returns [StatusPaced]. So a program whose later flushes have no
+// configuration to read the rate from (the Checkmk notifier's flush and retrier) still
+// paces each request as its rule said. r must be valid and not [Rate.Off]; the zero Rate
+// is the default: not paced.
+func PaceAt(r Rate) EnqueueOption {
+	return func(o *enqueueOptions) error {
+		if r.Off() || !r.Valid() {
+			return fmt.Errorf("spool: rate %d per %v: want 1 to %d per positive interval", r.N, r.Per, MaxRateN)
+		}
+		o.rate = r
+		return nil
+	}
+}
+
+// DeferSync makes [Queue.Enqueue] publish the request without syncing anything: the file,
+// the sequence counter and the directory are written but not flushed to disk. The request
+// is queued all the same (every Flush sees it, in order, and it outlives the process
+// however the process ends), but until [Queue.Sync] returns nil for it, a crash of the
+// machine may lose it. It is for a caller that delivers at once and answers only after
+// that (the Checkmk notifier): a request delivered by the caller's own Flush needs no sync
+// at all, and one still waiting is synced with Queue.Sync before the caller reports it
+// queued. EnqueueBatch ignores DeferSync.
+func DeferSync() EnqueueOption {
+	return func(o *enqueueOptions) error {
+		o.deferSync = true
 		return nil
 	}
 }
@@ -63,7 +98,8 @@ func (e *NotDurableError) Error() string {
 // Unwrap returns the file-system error.
 func (e *NotDurableError) Unwrap() error { return e.Err }
 
-// Enqueue durably queues payload for dest and returns its ID. The payload is opaque to the
+// Enqueue durably queues payload for dest and returns its ID (with [DeferSync]: queues it,
+// to be made durable by [Queue.Sync]). The payload is opaque to the
 // queue and may contain secrets; it is stored in a file of mode 0600 whose name does not
 // derive from it.
 //
@@ -91,7 +127,7 @@ func (q *Queue) Enqueue(ctx context.Context, dest string, payload []byte, opts .
 		return "", fmt.Errorf("spool: enqueue for %s: %w", dest, context.Cause(ctx))
 	}
 	now := q.now()
-	data, err := encodeItem(dest, now, o.maxAge, payload)
+	data, err := encodeItem(dest, now, o.maxAge, o.rate, payload)
 	if err != nil {
 		return "", err
 	}
@@ -99,16 +135,20 @@ func (q *Queue) Enqueue(ctx context.Context, dest string, payload []byte, opts .
 	if err != nil {
 		return "", enqueueError(dest, err)
 	}
-	tmp, err := q.writeTemp(dir, data)
+	sync := !q.noSync && !o.deferSync
+	tmp, err := q.writeTemp(dir, data, sync)
 	if err != nil {
 		return "", enqueueError(dest, err)
 	}
-	seqs, err := q.publish(ctx, dir, []string{tmp}, uint64(max(now.UnixNano(), 0)))
+	seqs, err := q.publish(ctx, dir, []string{tmp}, uint64(max(now.UnixNano(), 0)), sync)
 	if err != nil {
 		os.Remove(tmp)
 		return "", enqueueError(dest, err)
 	}
 	id := ID(dest + "/" + seqName(seqs[0], ""))
+	if !sync {
+		return id, nil
+	}
 	if err := q.syncDir(dir); err != nil {
 		return id, &NotDurableError{IDs: []ID{id}, Err: fmt.Errorf("enqueue for %s: sync directory: %w", dest, err)}
 	}
@@ -131,7 +171,7 @@ func enqueueError(dest string, err error) error {
 // numbers keep increasing across processes in lock order, even if the clock went back. A
 // flusher that reads an unchanged counter under the same lock knows that no request
 // appeared.
-func (q *Queue) publish(ctx context.Context, dir string, tmps []string, notBefore uint64) ([]uint64, error) {
+func (q *Queue) publish(ctx context.Context, dir string, tmps []string, notBefore uint64, sync bool) ([]uint64, error) {
 	lock, err := openStateFile(filepath.Join(dir, seqFile), q.uid)
 	if err != nil {
 		return nil, err
@@ -165,8 +205,8 @@ func (q *Queue) publish(ctx context.Context, dir string, tmps []string, notBefor
 	if err := writeCounter(lock, last, !ok); err != nil {
 		return nil, err
 	}
-	if !q.noSync {
-		if err := syncData(lock); err != nil {
+	if sync {
+		if err := q.syncCounter(lock); err != nil {
 			return nil, err
 		}
 	}

@@ -286,3 +286,80 @@ func ExampleQueue_Waiting() {
 	// a second retrier would exit
 	// ilert-main: 1 waiting, next attempt in 30s
 }
+
+// A notifier that answers only after it tried to deliver queues with DeferSync, flushes,
+// and syncs only what is still waiting: a request delivered at once never costs a sync.
+func ExampleQueue_Sync() {
+	dir, err := os.MkdirTemp("", "spool-example")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer os.RemoveAll(dir)
+	q, err := spool.Open(filepath.Join(dir, "site1"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	ctx := context.Background()
+	id, err := q.Enqueue(ctx, "ilert-main", []byte(`{"eventType":"ALERT"}`), spool.DeferSync())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	res, err := q.Flush(ctx, "ilert-main", func(context.Context, spool.Item) error {
+		return errors.New("connection refused")
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	if err := q.Sync(ctx, id); err != nil {
+		fmt.Println("queued, but not confirmed on disk:", err) // still queued: do not send it again
+		return
+	}
+	fmt.Printf("%s: %v; %d queued and durable\n", res.Status, res.Err, res.Remaining)
+	// Output:
+	// stopped: connection refused; 1 queued and durable
+}
+
+// Each request carries the rate its rule set, so a later flush without a rule (a retrier,
+// a cron job) paces it all the same.
+func ExamplePaceAt() {
+	dir, err := os.MkdirTemp("", "spool-example")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer os.RemoveAll(dir)
+	q, err := spool.Open(filepath.Join(dir, "site1"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	ctx := context.Background()
+	rate, err := spool.ParseRate("2/1h")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, event := range []string{"first", "second", "third"} {
+		if _, err := q.Enqueue(ctx, "ilert-main", []byte(event), spool.PaceAt(rate)); err != nil {
+			fmt.Println(err)
+			return
+		}
+	}
+	res, err := q.Flush(ctx, "ilert-main", func(_ context.Context, it spool.Item) error {
+		fmt.Printf("sent %s\n", it.Payload)
+		return nil
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("%s: %d delivered, %d queued until the next slot\n", res.Status, res.Delivered, res.Remaining)
+	// Output:
+	// sent first
+	// sent second
+	// paced: 2 delivered, 1 queued until the next slot
+}

@@ -125,7 +125,7 @@ func (q *Queue) moveToFailed(dest string, seq uint64, reason string, now time.Ti
 		}
 		base = seqName(seq, "") + "-" + strconv.Itoa(n)
 	}
-	tmp, err := q.writeTemp(fdir, formatReason(now, reason))
+	tmp, err := q.writeTemp(fdir, formatReason(now, reason), !q.noSync)
 	if err != nil {
 		return err
 	}

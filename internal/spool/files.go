@@ -105,15 +105,15 @@ func createTemp(dir, prefix string, data []byte) (*os.File, error) {
 	}
 }
 
-// writeTemp writes data to a new temporary file in dir, syncs it and returns its path. A
-// temporary file is never taken for a request, whatever its state.
-func (q *Queue) writeTemp(dir string, data []byte) (string, error) {
+// writeTemp writes data to a new temporary file in dir, syncs it when sync is true and
+// returns its path. A temporary file is never taken for a request, whatever its state.
+func (q *Queue) writeTemp(dir string, data []byte, sync bool) (string, error) {
 	f, err := createTemp(dir, tempPrefix, data)
 	if err != nil {
 		return "", err
 	}
-	if !q.noSync {
-		err = f.Sync()
+	if sync {
+		err = q.syncFile(f)
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
@@ -129,7 +129,7 @@ func (q *Queue) writeTemp(dir string, data []byte) (string, error) {
 // synced, renamed over it, and the directory synced. Whatever was at path before (a damaged
 // file, a symbolic link) is replaced, never followed.
 func (q *Queue) replaceFile(dir, path string, data []byte) error {
-	tmp, err := q.writeTemp(dir, data)
+	tmp, err := q.writeTemp(dir, data, !q.noSync)
 	if err != nil {
 		return err
 	}
@@ -166,6 +166,26 @@ func scanDir(dir string, fn func(name string)) error {
 			return err
 		}
 	}
+}
+
+// syncFile syncs f's data and metadata (a new request file, a temporary file).
+func (q *Queue) syncFile(f *os.File) error {
+	if q.syncHook != nil {
+		if err := q.syncHook(f.Name()); err != nil {
+			return err
+		}
+	}
+	return f.Sync()
+}
+
+// syncCounter syncs the data of the seq file f.
+func (q *Queue) syncCounter(f *os.File) error {
+	if q.syncHook != nil {
+		if err := q.syncHook(f.Name()); err != nil {
+			return err
+		}
+	}
+	return syncData(f)
 }
 
 // syncDir makes the directory entries of dir (creations, renames, removals) durable.

@@ -88,10 +88,11 @@ const handoffMaxWait = 10 * time.Second
 // behind while it runs. A held destination returns [StatusHeld] at once; a hold file whose
 // hold has passed, or that is damaged, is removed.
 //
-// With [WithRate], each send is first recorded in the destination's pace file (synced,
-// under the flush lock, shared by every process) and made only if the rate allows it;
-// otherwise Flush stops with [StatusPaced]. Without it nothing is paced, and the pace file
-// is neither read nor written.
+// A request queued with a rate ([PaceAt]), or every request when the flush is given one
+// ([WithRate]), is sent only if the rate allows it: each send is first recorded in the
+// destination's pace file (under the flush lock, shared by every process); when the
+// budget is used up, Flush stops with [StatusPaced]. Requests without a rate are not
+// paced, and a flush that meets none neither reads nor writes the pace file.
 //
 // Delivery failures are reported in the result, not as an error. Flush returns an error
 // when the queue itself fails (a file cannot be read, moved or deleted, a directory fails
@@ -124,7 +125,7 @@ func (q *Queue) Flush(ctx context.Context, dest string, deliver DeliverFunc, opt
 		res.Status = StatusStopped
 		return res, flushError(dest, err)
 	}
-	f := flusher{q: q, dest: dest, dir: dir, deliver: deliver, rate: o.rate, res: &res}
+	f := flusher{q: q, dest: dest, dir: dir, deliver: deliver, rate: o.rate, rateSet: o.rateSet, res: &res}
 	// Removals are not synced to disk: after a crash a delivered request may come back
 	// and be delivered again, which the queue allows (at least once, never lost), and a
 	// sync per flush would cost every notification run another disk flush.
@@ -150,8 +151,9 @@ type flusher struct {
 	dest    string
 	dir     string
 	deliver DeliverFunc
-	rate    Rate
-	pacer   *pacer // opened before the first send of a paced flush
+	rate    Rate   // WithRate's, when rateSet
+	rateSet bool   // the rate applies to every request, in place of their own
+	pacer   *pacer // opened before the first paced send, with the rate of that request
 	res     *FlushResult
 }
 
@@ -329,9 +331,17 @@ func (f *flusher) handle(ctx context.Context, seq uint64) (stop bool, err error)
 	}
 	overdue := now.Sub(h.Enqueued) > maxAge
 
-	if !f.rate.Off() {
+	rate := Rate(h.Rate)
+	if f.rateSet {
+		rate = f.rate
+	}
+	if !rate.Off() {
+		if f.pacer != nil && f.pacer.rate != rate {
+			f.pacer.close() // requests queued with another rate: reshape the file for this one
+			f.pacer = nil
+		}
 		if f.pacer == nil {
-			if f.pacer, err = f.q.openPacer(f.dir, f.rate, now); err != nil {
+			if f.pacer, err = f.q.openPacer(f.dir, rate, now); err != nil {
 				return true, f.errorf("pace file: %w", err)
 			}
 		}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"hash/crc32"
 	"time"
 )
 
@@ -36,8 +35,6 @@ type Item struct {
 	Expiring bool
 }
 
-var castagnoli = crc32.MakeTable(crc32.Castagnoli)
-
 // header is the first line of a request file. Fields added to format version 1 later are
 // optional (omitted when unset), so that older versions of the package still read the files
 // and ignore what they do not know.
@@ -46,6 +43,7 @@ type header struct {
 	Destination string      `json:"destination"`
 	Enqueued    time.Time   `json:"enqueued"`
 	MaxAge      maxAgeField `json:"maxAge,omitzero"` // since 2026-12; absent: the queue's default
+	Rate        rateField   `json:"rate,omitzero"`   // since 2026-12; absent: not paced (unless the Flush says so)
 	Size        int64       `json:"size"`
 	CRC32C      uint32      `json:"crc32c"`
 }
@@ -72,16 +70,40 @@ func (d *maxAgeField) UnmarshalText(text []byte) error {
 	return nil
 }
 
-// encodeItem returns the contents of a request file. A zero maxAge is not written: the
-// queue's default applies to the request.
-func encodeItem(dest string, enqueued time.Time, maxAge time.Duration, payload []byte) ([]byte, error) {
+// rateField is a request's rate in its header, written as [Rate.String] writes it
+// ("50/1m0s") and read by [ParseRate]; the zero Rate is not written.
+type rateField Rate
+
+// MarshalText writes the rate as Rate.String does.
+func (r rateField) MarshalText() ([]byte, error) {
+	return []byte(Rate(r).String()), nil
+}
+
+// UnmarshalText reads a rate that paces (not "0").
+func (r *rateField) UnmarshalText(text []byte) error {
+	v, err := ParseRate(string(text))
+	if err != nil {
+		return err
+	}
+	if v.Off() {
+		return fmt.Errorf("rate %q paces nothing", text)
+	}
+	*r = rateField(v)
+	return nil
+}
+
+// encodeItem returns the contents of a request file. A zero maxAge and the zero rate are
+// not written: the queue's default maximum age applies to the request, and it is not
+// paced.
+func encodeItem(dest string, enqueued time.Time, maxAge time.Duration, rate Rate, payload []byte) ([]byte, error) {
 	h, err := json.Marshal(header{
 		Version:     itemVersion,
 		Destination: dest,
 		Enqueued:    enqueued.UTC(),
 		MaxAge:      maxAgeField(maxAge),
+		Rate:        rateField(rate),
 		Size:        int64(len(payload)),
-		CRC32C:      crc32.Checksum(payload, castagnoli),
+		CRC32C:      crc32c(payload),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("spool: encode request header: %w", err)
@@ -113,7 +135,7 @@ func decodeItem(data []byte) (header, []byte, error) {
 		return h, nil, fmt.Errorf("%w: no enqueue time", ErrCorrupt)
 	case h.Size != int64(len(payload)):
 		return h, nil, fmt.Errorf("%w: payload is %d bytes, metadata says %d", ErrCorrupt, len(payload), h.Size)
-	case crc32.Checksum(payload, castagnoli) != h.CRC32C:
+	case crc32c(payload) != h.CRC32C:
 		return h, nil, fmt.Errorf("%w: payload checksum mismatch", ErrCorrupt)
 	}
 	return h, payload, nil

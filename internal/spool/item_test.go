@@ -15,7 +15,7 @@ var t0 = time.Date(2026, 11, 21, 5, 50, 0, 123456789, time.UTC)
 
 func TestEncodeItemFormat(t *testing.T) {
 	t.Parallel()
-	data, err := encodeItem("ilert", t0, 0, []byte(`{"summary":"disk full"}`))
+	data, err := encodeItem("ilert", t0, 0, Rate{}, []byte(`{"summary":"disk full"}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -24,11 +24,11 @@ func TestEncodeItemFormat(t *testing.T) {
 
 func TestDecodeItem(t *testing.T) {
 	t.Parallel()
-	valid, err := encodeItem("ilert", t0, 0, []byte("payload\nwith lines\n"))
+	valid, err := encodeItem("ilert", t0, 0, Rate{}, []byte("payload\nwith lines\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	empty, err := encodeItem("a", t0, 0, nil)
+	empty, err := encodeItem("a", t0, 0, Rate{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,17 +88,22 @@ func flip(b []byte, i int) []byte {
 // classify every failure as ErrCorrupt, and whatever it accepts must survive a round trip.
 func FuzzDecodeItem(f *testing.F) {
 	for _, p := range [][]byte{nil, []byte(`{"summary":"disk full"}`), []byte("a\nb\n"), {0xff, 0x00}} {
-		data, err := encodeItem("ilert-main", t0, 0, p)
+		data, err := encodeItem("ilert-main", t0, 0, Rate{}, p)
 		if err != nil {
 			f.Fatal(err)
 		}
 		f.Add(data)
 	}
-	withMaxAge, err := encodeItem("ilert-main", t0, 90*time.Minute, []byte(`{}`))
+	withMaxAge, err := encodeItem("ilert-main", t0, 90*time.Minute, Rate{}, []byte(`{}`))
 	if err != nil {
 		f.Fatal(err)
 	}
 	f.Add(withMaxAge)
+	withRate, err := encodeItem("ilert-main", t0, 0, Rate{N: 5, Per: 10 * time.Second}, []byte(`{}`))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(withRate)
 	f.Add([]byte("{}\n"))
 	f.Add([]byte(`{"v":1,"destination":"a","enqueued":"2026-01-01T00:00:00+01:00","size":1,"crc32c":0}` + "\nx"))
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -109,7 +114,7 @@ func FuzzDecodeItem(f *testing.F) {
 			}
 			return
 		}
-		again, err := encodeItem(h.Destination, h.Enqueued, time.Duration(h.MaxAge), payload)
+		again, err := encodeItem(h.Destination, h.Enqueued, time.Duration(h.MaxAge), Rate(h.Rate), payload)
 		if err != nil {
 			t.Fatalf("re-encode an accepted item: %v", err)
 		}
@@ -117,7 +122,7 @@ func FuzzDecodeItem(f *testing.F) {
 		if err != nil {
 			t.Fatalf("decode a re-encoded item: %v", err)
 		}
-		if !h2.Enqueued.Equal(h.Enqueued) || h2.Destination != h.Destination || !bytes.Equal(payload, payload2) || h2.MaxAge != h.MaxAge {
+		if !h2.Enqueued.Equal(h.Enqueued) || h2.Destination != h.Destination || !bytes.Equal(payload, payload2) || h2.MaxAge != h.MaxAge || h2.Rate != h.Rate {
 			t.Fatalf("round trip changed the item: %+v %q -> %+v %q", h, payload, h2, payload2)
 		}
 	})

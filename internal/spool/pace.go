@@ -79,15 +79,19 @@ type FlushOption func(*flushOptions)
 
 // flushOptions are the settings a FlushOption changes.
 type flushOptions struct {
-	rate Rate
+	rate    Rate
+	rateSet bool // WithRate was given: rate applies to every request, whatever it was queued with
 }
 
 // WithRate paces the flush: it sends only as many requests as r allows, counting the sends
 // of every process that flushed the destination with pacing before, and stops with
-// [StatusPaced] and [FlushResult.PacedUntil] when the budget is used up. The zero Rate (the
-// default) does not pace. An invalid r makes Flush fail.
+// [StatusPaced] and [FlushResult.PacedUntil] when the budget is used up. It applies to
+// every request of the flush, in place of the rates the requests were queued with
+// ([PaceAt]); WithRate(Rate{}) turns pacing off for the flush. Without WithRate, each
+// request is paced by its own rate, and one queued without a rate is not paced. An invalid
+// r makes Flush fail.
 func WithRate(r Rate) FlushOption {
-	return func(o *flushOptions) { o.rate = r }
+	return func(o *flushOptions) { o.rate, o.rateSet = r, true }
 }
 
 // The pace file: one slot per delivery of the interval, each slot 20 decimal digits (a
@@ -98,13 +102,15 @@ const paceSlotLen = seqDigits + 1
 // pacer keeps the send times of one destination while a Flush holds its flush lock. The
 // times are in the pace file of the destination directory, N slots holding the last N send
 // times: a send at t is allowed when the oldest of them is at least Per before t. Each send
-// is recorded, and synced, before the deliver function is called, so a crash never loses the
-// record of a request that may have reached the destination.
+// is recorded (written, not synced: a sync would cost every paced send a disk flush)
+// before the deliver function is called, so a process killed at any point never loses the
+// record of a request that may have reached the destination. Only a crash of the machine
+// can lose the last records; the destination may then get one send too many, and its 429
+// holds the destination as any other does.
 type pacer struct {
 	rate  Rate
 	file  *os.File
 	slots []int64
-	sync  bool
 }
 
 // openPacer opens (creating it if needed) the pace file of the destination directory dir
@@ -123,7 +129,7 @@ func (q *Queue) openPacer(dir string, r Rate, now time.Time) (*pacer, error) {
 		return nil, err
 	}
 	slots := parsePace(data)
-	p := &pacer{rate: r, file: f, sync: !q.noSync}
+	p := &pacer{rate: r, file: f}
 	clean := len(slots) == r.N && len(data) == r.N*paceSlotLen
 	nowNs := now.UnixNano()
 	for i, t := range slots {
@@ -148,7 +154,7 @@ func (q *Queue) openPacer(dir string, r Rate, now time.Time) (*pacer, error) {
 	return p, nil
 }
 
-// writeAll rewrites the whole pace file from p.slots and syncs it.
+// writeAll rewrites the whole pace file from p.slots.
 func (p *pacer) writeAll() error {
 	buf := make([]byte, 0, len(p.slots)*paceSlotLen)
 	for _, t := range p.slots {
@@ -157,13 +163,7 @@ func (p *pacer) writeAll() error {
 	if _, err := p.file.WriteAt(buf, 0); err != nil {
 		return err
 	}
-	if err := p.file.Truncate(int64(len(buf))); err != nil {
-		return err
-	}
-	if p.sync {
-		return syncData(p.file)
-	}
-	return nil
+	return p.file.Truncate(int64(len(buf)))
 }
 
 // next returns the time from which one more send is allowed: now or earlier when it is
@@ -200,7 +200,7 @@ func nextSend(slots []int64, r Rate, now time.Time) time.Time {
 	return time.Unix(0, oldest).Add(r.Per)
 }
 
-// record stores a send at now in the oldest slot and syncs the file.
+// record stores a send at now in the oldest slot.
 func (p *pacer) record(now time.Time) error {
 	oldest := 0
 	for i, t := range p.slots {
@@ -209,13 +209,8 @@ func (p *pacer) record(now time.Time) error {
 		}
 	}
 	p.slots[oldest] = now.UnixNano()
-	if _, err := p.file.WriteAt(appendSlot(nil, p.slots[oldest]), int64(oldest)*paceSlotLen); err != nil {
-		return err
-	}
-	if p.sync {
-		return syncData(p.file)
-	}
-	return nil
+	_, err := p.file.WriteAt(appendSlot(nil, p.slots[oldest]), int64(oldest)*paceSlotLen)
+	return err
 }
 
 func (p *pacer) close() {

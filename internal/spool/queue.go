@@ -35,15 +35,29 @@ type Queue struct {
 	now    func() time.Time
 
 	// Tests only.
-	noSync      bool                   // skip fsync to set up large queues quickly
-	syncDirHook func(dir string) error // called before a directory is synced; an error fails the sync
-	handoffWait time.Duration          // bound of the hand-off's wait for the seq lock (0: handoffMaxWait)
+	noSync      bool                    // skip fsync to set up large queues quickly
+	syncDirHook func(dir string) error  // called before a directory is synced; an error fails the sync
+	syncHook    func(path string) error // called before a request or seq file is synced; an error fails the sync
+	handoffWait time.Duration           // bound of the hand-off's wait for the seq lock (0: handoffMaxWait)
 }
 
 // options are the settings an [Option] changes.
 type options struct {
-	maxAge time.Duration
-	now    func() time.Time
+	maxAge  time.Duration
+	now     func() time.Time
+	noProbe bool
+}
+
+// WithoutWriteProbe makes [Open] skip its proof that files can be created in the queue
+// (a temporary file, created and removed). It is for a caller that enqueues at once and
+// acts on Enqueue's error (the Checkmk notifier sends directly when it cannot queue), and
+// for which the probe's two directory changes are a noticeable part of its run. The trust
+// check is made all the same.
+func WithoutWriteProbe() Option {
+	return func(o *options) error {
+		o.noProbe = true
+		return nil
+	}
 }
 
 // Option configures [Open].
@@ -89,8 +103,8 @@ func WithClock(now func() time.Time) Option {
 // yields an [*UnsafeError] that names it, says what is wrong and how to fix it; nothing is
 // created inside a directory that fails it, and the queue must not be used.
 //
-// Open also fails if dir cannot be created or written; the error wraps the file-system
-// error (for example [fs.ErrPermission]). It removes temporary files that killed processes
+// Open also fails if dir cannot be created or written (unless [WithoutWriteProbe]); the
+// error wraps the file-system error (for example [fs.ErrPermission]). It removes temporary files that killed processes
 // left in pending/ and failed/.
 func Open(dir string, opts ...Option) (*Queue, error) {
 	if !lockSupported {
@@ -135,8 +149,10 @@ func Open(dir string, opts ...Option) (*Queue, error) {
 			return nil, openError(err)
 		}
 	}
-	if err := q.checkWritable(filepath.Join(q.dir, pendingDir)); err != nil {
-		return nil, openError(err)
+	if !o.noProbe {
+		if err := q.checkWritable(filepath.Join(q.dir, pendingDir)); err != nil {
+			return nil, openError(err)
+		}
 	}
 	return q, nil
 }

@@ -312,7 +312,7 @@ func TestStrayFilesAreNeverRequests(t *testing.T) {
 	enqueueAll(t, q, "d", "real")
 	dir := q.pendingPath("d")
 	// What a process killed while writing leaves behind, and what admins and editors leave.
-	valid, err := encodeItem("d", t0, 0, []byte("partial"))
+	valid, err := encodeItem("d", t0, 0, Rate{}, []byte("partial"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -875,5 +875,40 @@ func TestStatusValid(t *testing.T) {
 	}
 	if Status("paused").Valid() {
 		t.Error(`"paused".Valid() = true`)
+	}
+}
+
+// TestWithoutWriteProbe: the option skips only the proof that the queue is writable: a
+// read-only queue directory of the user opens (its Enqueue then fails), and the trust
+// check still refuses what it refuses.
+func TestWithoutWriteProbe(t *testing.T) {
+	t.Parallel()
+	if os.Geteuid() != 0 {
+		t.Skip("a read-only directory needs a user that permissions apply to: run as root, as CI does, so that the test runs Open as nobody")
+	}
+	nobody := newUnprivileged(t)
+	readOnly := filepath.Join(nobody.dir, "ro")
+	for _, d := range []string{readOnly, filepath.Join(readOnly, pendingDir), filepath.Join(readOnly, failedDir)} {
+		if err := os.Mkdir(d, 0o500); err != nil {
+			t.Fatal(err)
+		}
+		nobody.chown(t, d)
+	}
+	if err := nobody.open(t, readOnly); !errors.Is(err, fs.ErrPermission) {
+		t.Errorf("Open of a read-only queue = %v, want permission denied from the probe", err)
+	}
+	if err := nobody.open(t, readOnly, helperNoProbeEnv+"=1"); err != nil {
+		t.Errorf("Open WithoutWriteProbe of a read-only queue = %v, want it opened", err)
+	}
+	open := filepath.Join(nobody.dir, "open")
+	if err := os.Mkdir(open, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(open, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	nobody.chown(t, open)
+	if err := nobody.open(t, open, helperNoProbeEnv+"=1"); err == nil || !strings.Contains(err.Error(), "is writable by group or others") {
+		t.Errorf("Open WithoutWriteProbe of a directory anyone may write = %v, want the trust check's refusal", err)
 	}
 }

@@ -32,10 +32,12 @@ func (s DestinationState) NextAttempt() time.Time {
 	return s.HeldUntil
 }
 
-// State returns what waits for dest and when a Flush with rate r ([WithRate]; the zero
-// Rate for none) may next send to it. It reads the destination's files without taking any
-// lock and changes nothing, so it may race with a flush: the answer is a snapshot for
-// scheduling, and a Flush decides for itself. An unknown destination has nothing waiting.
+// State returns what waits for dest and when a Flush may next send to it: a Flush with
+// rate r ([WithRate]), or, for the zero Rate, a Flush without one, which paces the oldest
+// request by the rate it was queued with ([PaceAt]; none: not paced). It reads the
+// destination's files without taking any lock and changes nothing, so it may race with a
+// flush: the answer is a snapshot for scheduling, and a Flush decides for itself. An
+// unknown destination has nothing waiting.
 func (q *Queue) State(ctx context.Context, dest string, r Rate) (DestinationState, error) {
 	st := DestinationState{Destination: dest}
 	if err := checkDestination(dest); err != nil {
@@ -67,7 +69,11 @@ func (q *Queue) State(ctx context.Context, dest string, r Rate) (DestinationStat
 		return st, stateError(dest, err)
 	}
 	if found {
-		st.Oldest = q.enqueuedAt(filepath.Join(dir, seqName(first, reqSuffix)))
+		h := q.headerOf(filepath.Join(dir, seqName(first, reqSuffix)))
+		st.Oldest = h.Enqueued
+		if r.Off() {
+			r = Rate(h.Rate)
+		}
 	}
 	now := q.now()
 	if h := q.readHold(dir, now); h.err == nil {
@@ -80,8 +86,9 @@ func (q *Queue) State(ctx context.Context, dest string, r Rate) (DestinationStat
 }
 
 // Waiting returns the state of every destination with requests waiting, sorted by name,
-// each with the Rate that rate returns for it (nil: no pacing for any). It is the list a
-// retrier works through; an empty list means that nothing waits and the retrier may end.
+// each with the Rate that rate returns for it (see State; nil, or the zero Rate: the rate
+// each destination's oldest request was queued with). It is the list a retrier works
+// through; an empty list means that nothing waits and the retrier may end.
 func (q *Queue) Waiting(ctx context.Context, rate func(dest string) Rate) ([]DestinationState, error) {
 	dests, err := q.Destinations()
 	if err != nil {
@@ -104,22 +111,22 @@ func (q *Queue) Waiting(ctx context.Context, rate func(dest string) Rate) ([]Des
 	return out, nil
 }
 
-// enqueuedAt returns the enqueue time in the header of the request file at path, or the
-// zero time if it cannot be read.
-func (q *Queue) enqueuedAt(path string) time.Time {
+// headerOf returns the header of the request file at path, or the zero header if it
+// cannot be read.
+func (q *Queue) headerOf(path string) header {
 	head, err := readOwn(path, maxHeaderLen+1, q.uid)
 	if err != nil {
-		return time.Time{}
+		return header{}
 	}
 	nl := bytes.IndexByte(head, '\n')
 	if nl < 0 {
-		return time.Time{}
+		return header{}
 	}
 	var h header
 	if json.Unmarshal(head[:nl], &h) != nil {
-		return time.Time{}
+		return header{}
 	}
-	return h.Enqueued
+	return h
 }
 
 func stateError(dest string, err error) error {

@@ -432,7 +432,7 @@ func TestNamedPipesNeverBlockAFlush(t *testing.T) {
 // forgedRequest is a valid request file that sends the victim's alerts somewhere else.
 func forgedRequest(t *testing.T) []byte {
 	t.Helper()
-	data, err := encodeItem("d", time.Now(), 0, []byte(`{"url":"https://attacker.example/","ignoreSSL":true}`))
+	data, err := encodeItem("d", time.Now(), 0, Rate{}, []byte(`{"url":"https://attacker.example/","ignoreSSL":true}`))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -47,7 +47,11 @@ var reportedSentinels = map[string]error{
 // runOpenReport is the openRole child.
 func runOpenReport(dir string) int {
 	rep := openReport{UID: os.Geteuid(), GID: os.Getegid()}
-	if _, err := Open(dir); err != nil {
+	var opts []Option
+	if os.Getenv(helperNoProbeEnv) != "" {
+		opts = append(opts, WithoutWriteProbe())
+	}
+	if _, err := Open(dir, opts...); err != nil {
 		rep.Err = err.Error()
 		for name, sentinel := range reportedSentinels {
 			if errors.Is(err, sentinel) {
@@ -133,14 +137,18 @@ func (u *unprivileged) chown(t *testing.T, path string) {
 	}
 }
 
+// helperNoProbeEnv makes an openRole child open with WithoutWriteProbe.
+const helperNoProbeEnv = "SPOOL_TEST_NO_PROBE"
+
 // open calls Open(dir) in a child running as the unprivileged user and returns the child's
-// error. It fails the test, rather than skipping it, when the child cannot be started or
-// does not run as that user: a permission test that root runs would pass for nothing.
-func (u *unprivileged) open(t *testing.T, dir string) error {
+// error (with env, more variables: helperNoProbeEnv). It fails the test, rather than
+// skipping it, when the child cannot be started or does not run as that user: a
+// permission test that root runs would pass for nothing.
+func (u *unprivileged) open(t *testing.T, dir string, env ...string) error {
 	t.Helper()
 	cmd := exec.CommandContext(t.Context(), u.exe, "-test.run=^$")
 	cmd.Dir = u.dir
-	cmd.Env = []string{helperEnv + "=" + openRole, helperDirEnv + "=" + dir}
+	cmd.Env = append([]string{helperEnv + "=" + openRole, helperDirEnv + "=" + dir}, env...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{
 		Credential: &syscall.Credential{Uid: unprivilegedID, Gid: unprivilegedID},
 	}

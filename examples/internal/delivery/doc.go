@@ -30,9 +30,13 @@
 //
 // Encode writes version 1 ({"v":1,…}) for requests to the ilert, ilert-checkmk and
 // alertops sinks without transport settings, and version 2 for the ilert-nagios and
-// checkmk sinks and requests with transport settings; Decode reads both. A payload of another version, or
-// of no known sink, is rejected ([ErrInvalidRequest], a permanent error), so a queue moves
-// it to its failed requests with the reason instead of losing it.
+// checkmk sinks and requests with transport settings. A request prepared by
+// [Sender.Prepare] ([Wire]: the body as the sink's client encodes it, with method, path and
+// headers) is written as version 3, text lines and then the body's bytes, so that a flush
+// of it decodes no event and encodes no body: the Checkmk notifier queues this form.
+// Decode reads all three. A payload of another version, or of no known sink, is rejected
+// ([ErrInvalidRequest], a permanent error), so a queue moves it to its failed requests
+// with the reason instead of losing it.
 //
 // # Queue names
 //

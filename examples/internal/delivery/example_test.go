@@ -114,3 +114,37 @@ func ExampleSender_Send() {
 	// delivery.Request{Sink:ilert-nagios Ref:PROBLEM web01} rejected 404
 	// delivery.Request{Sink:ilert-nagios Ref:PROBLEM web01} sent 200
 }
+
+// The Checkmk notifier queues requests prepared by its Sender: the body as iLert gets it,
+// encoded once, so that a later flush sends the bytes as they are.
+func ExampleSender_Prepare() {
+	fake := ilerttest.Start()
+	defer fake.Close()
+	client, err := ilert.NewClient(ilert.WithBaseURL(fake.URL()))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	sender := &delivery.Sender{ILert: client}
+	req := delivery.ILertCheckmk("il1-example-key", map[string]string{"HOSTNAME": "web01", "NOTIFICATIONTYPE": "PROBLEM"}).
+		WithRef("PROBLEM web01")
+	prepared, err := sender.Prepare(req)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	payload, err := prepared.Encode() // for the queue: format version 3
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	later, err := delivery.Decode(payload) // in the flush: no JSON decoded
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	status, err := sender.Send(context.Background(), later)
+	fmt.Println(later.Ref, status, err, string(fake.Requests()[0].Body))
+	// Output:
+	// PROBLEM web01 202 <nil> {"HOSTNAME":"web01","NOTIFICATIONTYPE":"PROBLEM"}
+}

@@ -12,11 +12,11 @@ import (
 	"github.com/alertbridge/alertbridge/examples/internal/delivery"
 )
 
-// FuzzDecode checks that Decode never panics, that what it accepts is valid and encodes
+// FuzzDecode checks (for every format version, the golden files as seeds) that Decode never panics, that what it accepts is valid and encodes
 // again, and that the re-encoded request decodes to the same request (empty and absent
 // lists and maps are the same on the wire).
 func FuzzDecode(f *testing.F) {
-	golden, _ := filepath.Glob("testdata/*.golden.json")
+	golden, _ := filepath.Glob("testdata/*.golden.*")
 	for _, name := range golden {
 		b, err := os.ReadFile(name)
 		if err != nil {

@@ -89,6 +89,10 @@ type Request struct {
 	// has no configuration to look it up in (the Checkmk notifier's flush). A [Sender]
 	// passes it to its [Clients]. Nil means the Sender's own clients as they are.
 	Transport *Transport
+	// Wire, if set, is the request as the sink's client sends it, prepared once
+	// ([Sender.Prepare]); the sink's part above is then not needed, and a Sender sends the
+	// prepared call as it is.
+	Wire *Wire
 }
 
 // Transport is how a request reaches its sink. The zero value means iLert's default API,
@@ -184,6 +188,14 @@ func (r Request) WithTransport(t Transport) Request {
 // before showing text that may quote them (a transport error, a URL).
 func (r Request) Secrets() []string {
 	var s []string
+	if w := r.Wire; w != nil {
+		switch {
+		case w.ILert != nil:
+			s = append(s, w.ILert.Key)
+		case w.AlertOps != nil:
+			s = append(s, alertOpsSecrets(w.AlertOps.WebhookURL)...)
+		}
+	}
 	switch {
 	case r.ILert != nil:
 		s = append(s, r.ILert.IntegrationKey)
@@ -193,17 +205,7 @@ func (r Request) Secrets() []string {
 		s = append(s, r.Nagios.IntegrationKey)
 	}
 	if r.AlertOpsURL != "" {
-		s = append(s, r.AlertOpsURL)
-		if u, err := url.Parse(r.AlertOpsURL); err == nil {
-			// The key segment alone, so that it is redacted wherever it shows up: the one
-			// after POSTAlert (or POSTAlertv2/generic).
-			segs := strings.Split(strings.Trim(u.Path, "/"), "/")
-			for i, seg := range segs {
-				if i > 0 && len(seg) >= 6 && strings.HasPrefix(strings.ToLower(segs[i-1]), "postalert") {
-					s = append(s, seg)
-				}
-			}
-		}
+		s = append(s, alertOpsSecrets(r.AlertOpsURL)...)
 	}
 	if r.Transport != nil {
 		if u, err := r.Transport.ProxyURL(); err == nil && u != nil && u.User != nil {
@@ -214,6 +216,21 @@ func (r Request) Secrets() []string {
 		}
 	}
 	return slices.DeleteFunc(s, func(v string) bool { return v == "" })
+}
+
+// alertOpsSecrets are the webhook URL and its key segment alone, so that the key is
+// redacted wherever it shows up: the one after POSTAlert (or POSTAlertv2/generic).
+func alertOpsSecrets(webhookURL string) []string {
+	s := []string{webhookURL}
+	if u, err := url.Parse(webhookURL); err == nil {
+		segs := strings.Split(strings.Trim(u.Path, "/"), "/")
+		for i, seg := range segs {
+			if i > 0 && len(seg) >= 6 && strings.HasPrefix(strings.ToLower(segs[i-1]), "postalert") {
+				s = append(s, seg)
+			}
+		}
+	}
+	return s
 }
 
 // String names the request's sink and reference; it never shows a key or URL.
@@ -250,6 +267,12 @@ func (r Request) Validate() error {
 			return err
 		}
 	}
+	if r.Wire != nil {
+		if !r.Sink.Valid() {
+			return fmt.Errorf("%w: unknown sink %q", ErrInvalidRequest, truncate(string(r.Sink)))
+		}
+		return r.Wire.validate(r.Sink)
+	}
 	switch r.Sink {
 	case SinkILert:
 		if r.ILert == nil {
@@ -277,12 +300,16 @@ func (r Request) Validate() error {
 	return nil
 }
 
-// Encode returns the request as one JSON object, {"v":1,"sink":…} and the sink's part,
-// for a queue's payload: version 2 when it uses the nagios sink or transport settings,
-// version 1 otherwise.
+// Encode returns the request for a queue's payload: a prepared request ([Wire]) in
+// format version 3 (see [Sender.Prepare]); any other as one JSON object, {"v":1,"sink":…}
+// and the sink's part: version 2 when it uses the nagios or checkmk sink or transport
+// settings, version 1 otherwise.
 func (r Request) Encode() ([]byte, error) {
 	if err := r.Validate(); err != nil {
 		return nil, err
+	}
+	if r.Wire != nil {
+		return r.encodeWire(), nil
 	}
 	w := wire{Version: formatV1, Sink: r.Sink, Ref: r.Ref, Transport: r.Transport}
 	if r.Sink == SinkILertNagios || r.Sink == SinkCheckmk || r.Transport != nil {
@@ -309,9 +336,13 @@ func (r Request) Encode() ([]byte, error) {
 	return b, nil
 }
 
-// Decode reads a payload written by [Request.Encode]. Every problem is an error wrapping
-// [ErrInvalidRequest] whose text contains nothing from the payload but the sink name.
+// Decode reads a payload written by [Request.Encode], of any version (1 to 3). Every
+// problem is an error wrapping [ErrInvalidRequest] whose text contains nothing from the
+// payload but the sink name.
 func Decode(payload []byte) (Request, error) {
+	if bytes.HasPrefix(payload, []byte(wireMagic)) {
+		return decodeWire(payload)
+	}
 	var w wire
 	dec := json.NewDecoder(bytes.NewReader(payload))
 	if err := dec.Decode(&w); err != nil {
@@ -320,9 +351,12 @@ func Decode(payload []byte) (Request, error) {
 	if dec.More() {
 		return Request{}, fmt.Errorf("%w: data after the request", ErrInvalidRequest)
 	}
-	if w.Version < formatV1 || w.Version > formatVersion {
+	switch {
+	case w.Version == formatV3:
+		return Request{}, fmt.Errorf("%w: version 3 is not written as JSON", ErrInvalidRequest)
+	case w.Version < formatV1 || w.Version > formatVersion:
 		return Request{}, fmt.Errorf("%w: unsupported version %d (this program reads versions %d to %d)",
-			ErrInvalidRequest, w.Version, formatV1, formatVersion)
+			ErrInvalidRequest, w.Version, formatV1, formatV3)
 	}
 	r := Request{Sink: w.Sink, Ref: w.Ref, Transport: w.Transport}
 	switch w.Sink {

@@ -57,6 +57,9 @@ func (s *Sender) send(ctx context.Context, r Request) (int, error) {
 	if err := r.Validate(); err != nil {
 		return 0, err
 	}
+	if r.Wire != nil {
+		return s.sendWire(ctx, r)
+	}
 	switch r.Sink {
 	case SinkCheckmk:
 		return s.sendCheckmk(ctx, r)
@@ -91,6 +94,30 @@ func (s *Sender) send(ctx context.Context, r Request) (int, error) {
 	}
 }
 
+// sendWire sends a prepared request (Validate checked that its call fits its sink).
+func (s *Sender) sendWire(ctx context.Context, r Request) (int, error) {
+	if r.Wire.AlertOps != nil {
+		c, err := s.alertOpsClient(r)
+		if err != nil {
+			return 0, err
+		}
+		res, err := c.SendPrepared(ctx, *r.Wire.AlertOps)
+		if err != nil {
+			return 0, err
+		}
+		return res.StatusCode, nil
+	}
+	c, err := s.ilertClient(r)
+	if err != nil {
+		return 0, err
+	}
+	res, err := c.SendPrepared(ctx, *r.Wire.ILert)
+	if err != nil {
+		return 0, err
+	}
+	return res.StatusCode, nil
+}
+
 // NewRequest returns the HTTP request [Sender.Send] would send for r first, built by the
 // sink's client (the same URL, headers and body), for a dry run. It holds r's secrets:
 // redact [Request.Secrets] before showing any of it.
@@ -100,6 +127,20 @@ func (s *Sender) NewRequest(ctx context.Context, r Request) (*http.Request, erro
 	}
 	if r.Sink == SinkCheckmk {
 		return nil, errNoDryRun
+	}
+	if r.Wire != nil {
+		if r.Wire.AlertOps != nil {
+			c, err := s.alertOpsClient(r)
+			if err != nil {
+				return nil, err
+			}
+			return c.NewPreparedRequest(ctx, *r.Wire.AlertOps)
+		}
+		c, err := s.ilertClient(r)
+		if err != nil {
+			return nil, err
+		}
+		return c.NewPreparedRequest(ctx, *r.Wire.ILert)
 	}
 	if r.Sink == SinkAlertOps {
 		c, err := s.alertOpsClient(r)
