@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Rate is a pacing budget: at most N deliveries per destination in any interval of length
@@ -45,11 +46,17 @@ func (r Rate) String() string {
 // error names the problem and never repeats more than the first 32 bytes of s.
 func ParseRate(s string) (Rate, error) {
 	bad := func(why string) (Rate, error) {
-		shown := s
+		shown, cut := s, ""
 		if len(shown) > 32 {
-			shown = shown[:32] + "…"
+			// Cut on a rune boundary, and mark the cut outside the quotes, so that no byte
+			// of the mark can be read as the input's next one.
+			i := 32
+			for i > 0 && !utf8.RuneStart(s[i]) {
+				i--
+			}
+			shown, cut = s[:i], "…"
 		}
-		return Rate{}, fmt.Errorf("spool: rate %q: %s (want N, N/DURATION such as 50/1m or 5/10s, or 0)", shown, why)
+		return Rate{}, fmt.Errorf("spool: rate %q%s: %s (want N, N/DURATION such as 50/1m or 5/10s, or 0)", shown, cut, why)
 	}
 	count, per, hasPer := strings.Cut(s, "/")
 	n, err := strconv.Atoi(count)

@@ -238,7 +238,7 @@ func TestParseRate(t *testing.T) {
 		{in: "5/", wantErr: "not a duration"},
 		{in: "5/10", wantErr: "not a duration"},
 		{in: "5/10s/2", wantErr: "not a duration"},
-		{in: strings.Repeat("9", 40), wantErr: `"` + strings.Repeat("9", 32) + `…"`},
+		{in: strings.Repeat("9", 40), wantErr: `"` + strings.Repeat("9", 32) + `"…`},
 	}
 	for _, tt := range tests {
 		got, err := ParseRate(tt.in)
