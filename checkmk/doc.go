@@ -1,7 +1,7 @@
 // Package checkmk reads Checkmk notifications as a notification script receives them and
 // turns them into typed Go values.
 //
-// Checkmk (2.0 to 2.4) runs a notification script once per notification and contact, with
+// Checkmk (2.0 to 2.5) runs a notification script once per notification and contact, with
 // the notification context in environment variables named NOTIFY_<VAR>. FromEnviron reads
 // them from os.Environ-style input (the package never reads the process environment
 // itself) and New from a map; both return a *Notification:
