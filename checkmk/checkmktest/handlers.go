@@ -263,11 +263,7 @@ func (s *Server) removeAck(w http.ResponseWriter, r *http.Request, body map[stri
 	errs, strs, _ := s.schema(body, required, nil)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, known := s.hostState(strs["host_name"]); !known {
-		if _, failed := errs["host_name"]; !failed {
-			errs.add("host_name", fmt.Sprintf("Host %q does not exist.", strs["host_name"]))
-		}
-	}
+	s.checkHostKnown(errs, strs["host_name"])
 	if errs.reject(w) {
 		return
 	}
@@ -291,11 +287,7 @@ func (s *Server) addComment(service bool) func(w http.ResponseWriter, r *http.Re
 		}
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		if _, known := s.hostState(strs["host_name"]); !known {
-			if _, failed := errs["host_name"]; !failed {
-				errs.add("host_name", fmt.Sprintf("Host %q does not exist.", strs["host_name"]))
-			}
-		}
+		s.checkHostKnown(errs, strs["host_name"])
 		if errs.reject(w) {
 			return
 		}
@@ -376,4 +368,14 @@ func pyRepr(s string) string {
 		return `"` + s + `"`
 	}
 	return "'" + strings.ReplaceAll(s, "'", `\'`) + "'"
+}
+
+// checkHostKnown adds Checkmk's field error for a host the site does not monitor, unless
+// the field failed already. Call it with s.mu held.
+func (s *Server) checkHostKnown(errs fieldErrors, host string) {
+	if _, known := s.hostState(host); !known {
+		if _, failed := errs["host_name"]; !failed {
+			errs.add("host_name", fmt.Sprintf("Host %q does not exist.", host))
+		}
+	}
 }

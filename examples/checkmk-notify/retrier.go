@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/alertbridge/alertbridge/internal/httpx"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -139,7 +140,7 @@ func runRetrier(ctx context.Context, o options, env *environment) checkmk.ExitCo
 	}
 	s := newSender(o.timeout, queuedRetry)
 	rt := &retrier{q: q, dir: q.Dir(), log: log, schedule: schedule, budget: retrierFlushBudget,
-		now: time.Now, sleep: sleepContext,
+		now: time.Now, sleep: httpx.SleepContext,
 		deliver: func(display string) spool.DeliverFunc { return deliverFunc(s, log, display, nil) }}
 	return rt.run(ctx)
 }
@@ -158,18 +159,6 @@ func scheduleFrom(v string) ([]time.Duration, error) {
 		out = append(out, d)
 	}
 	return out, nil
-}
-
-// sleepContext waits for d or the end of ctx.
-func sleepContext(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // retrierQueue is what the retrier needs of its queue (*spool.Queue).
