@@ -148,7 +148,7 @@ func TestAttackWithPlantedLinks(t *testing.T) {
 			}
 			dest := target{sink: delivery.SinkILertCheckmk, key: fixtureILertKey}.spoolName()
 			dir := filepath.Join(h.spool, "pending", dest)
-			if _, err := spool.Open(h.spool); err != nil {
+			if _, err := spool.Open(context.Background(), h.spool); err != nil {
 				t.Fatal(err)
 			}
 			mkdirMode(t, dir, 0o700)
@@ -178,7 +178,7 @@ func TestAttackWithANamedPipe(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	dest := target{sink: delivery.SinkILertCheckmk, key: fixtureILertKey}.spoolName()
-	if _, err := spool.Open(h.spool); err != nil {
+	if _, err := spool.Open(context.Background(), h.spool); err != nil {
 		t.Fatal(err)
 	}
 	dir := filepath.Join(h.spool, "pending", dest)
@@ -222,7 +222,7 @@ func TestAttackWithAForgedRequest(t *testing.T) {
 		w.WriteHeader(http.StatusAccepted)
 	}))
 	defer attacker.Close()
-	q, err := spool.Open(h.spool)
+	q, err := spool.Open(context.Background(), h.spool)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -162,7 +162,7 @@ func benchmarkFlush(b *testing.B, n int) {
 	for i := 0; b.Loop(); i++ {
 		b.StopTimer()
 		hb.spool = filepath.Join(b.TempDir(), fmt.Sprintf("spool%d", i))
-		q, err := spool.Open(hb.spool)
+		q, err := spool.Open(context.Background(), hb.spool)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -498,7 +498,7 @@ func TestProxyCredentials(t *testing.T) {
 func TestSharedQueueDirectory(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	q, err := spool.Open(h.spool)
+	q, err := spool.Open(context.Background(), h.spool)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -40,14 +40,17 @@ func runFlush(ctx context.Context, o options, env *environment, log *logger) che
 	if o.maxAge > 0 {
 		opts = append(opts, spool.WithMaxAge(o.maxAge)) // for requests queued without their own
 	}
-	q, err := spool.Open(dir, opts...)
+	q, err := spool.Open(ctx, dir, opts...)
 	if err != nil {
 		log.warnf("%s", queueProblem(dir, err))
 		return checkmk.ExitPermanent
 	}
+	// Listing and counting go on after the budget is used up: each destination's line says
+	// what waits, and what waits needs a retrier.
+	count := ctx
 	ctx, cancel := context.WithTimeout(ctx, o.budget)
 	defer cancel()
-	names, err := q.Destinations()
+	names, err := q.Destinations(count)
 	if err != nil {
 		log.warnf("queue unusable: %v", err)
 		return checkmk.ExitPermanent
@@ -59,7 +62,7 @@ func runFlush(ctx context.Context, o options, env *environment, log *logger) che
 		if !ownQueue(name) {
 			continue // another program's queue, e.g. the webhook relay's
 		}
-		n, err := q.Len(name)
+		n, err := q.Len(count, name)
 		if err != nil {
 			log.warnf("%s: %v", name, err)
 			code = code.Combine(checkmk.ExitPermanent)
@@ -110,7 +113,7 @@ func runFlush(ctx context.Context, o options, env *environment, log *logger) che
 		log.printf("queue %s: nothing queued", dir)
 	}
 	if waiting > 0 {
-		switch ensureRetrier(q, env, log, !o.noRetrier) {
+		switch ensureRetrier(context.WithoutCancel(ctx), q, env, log, !o.noRetrier) {
 		case retrierStarted:
 			log.printf("queue %s: %d waiting; started a retrier, which retries in the background", q.Dir(), waiting)
 		case retrierRunning:

@@ -45,7 +45,7 @@ type environment struct {
 	// none (in-process runs).
 	executable string
 	// openQueue opens a queue directory (openQueue; tests wrap it).
-	openQueue func(dir string) (runQueue, error)
+	openQueue func(ctx context.Context, dir string) (runQueue, error)
 
 	stores map[string]*checkmk.PasswordStore // password stores read in this run, by site root
 }

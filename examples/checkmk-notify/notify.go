@@ -138,7 +138,7 @@ func runNotify(parent context.Context, o options, env *environment, log *logger)
 	if settings.spool {
 		dir := cmp.Or(settings.spoolDir, o.spoolDir, defaultSpoolDir(env))
 		var err error
-		if q, err = env.openQueue(dir); err != nil {
+		if q, err = env.openQueue(ctx, dir); err != nil {
 			problem = queueProblem(dir, err)
 			log.warnf("%s; sending without it", problem)
 			q = nil
@@ -172,7 +172,7 @@ func runNotify(parent context.Context, o options, env *environment, log *logger)
 		waits = waits || d.waiting > 0 || (d.flushed != nil && d.flushed.Status == spool.StatusBusy)
 	}
 	if waits {
-		st := ensureRetrier(q, env, log, settings.retrier && !o.noRetrier)
+		st := ensureRetrier(context.WithoutCancel(ctx), q, env, log, settings.retrier && !o.noRetrier)
 		for _, d := range r.dests {
 			d.retrier = st
 		}
@@ -197,17 +197,17 @@ type runQueue interface {
 	Enqueue(ctx context.Context, dest string, payload []byte, opts ...spool.EnqueueOption) (spool.ID, error)
 	Flush(ctx context.Context, dest string, deliver spool.DeliverFunc, opts ...spool.FlushOption) (spool.FlushResult, error)
 	Sync(ctx context.Context, ids ...spool.ID) error
-	Len(dest string) (int, error)
-	Destinations() ([]string, error)
-	TryLock(name string) (*spool.Lock, error)
+	Len(ctx context.Context, dest string) (int, error)
+	Destinations(ctx context.Context) ([]string, error)
+	TryLock(ctx context.Context, name string) (*spool.Lock, error)
 }
 
 // openQueue opens the queue in dir, which the queue's trust check must accept (see
 // spool.Open): a directory another user could redirect or empty is refused. The run
 // enqueues at once and sends directly what it cannot queue, so Open's write probe is left
 // out (two directory changes of every run).
-func openQueue(dir string) (runQueue, error) {
-	return spool.Open(dir, spool.WithoutWriteProbe())
+func openQueue(ctx context.Context, dir string) (runQueue, error) {
+	return spool.Open(ctx, dir, spool.WithoutWriteProbe())
 }
 
 // queueProblem says, for the result lines, why the queue in dir is not used: the
@@ -367,7 +367,8 @@ func (r *notifyRun) flushOwn(ctx context.Context, q runQueue, s *delivery.Sender
 			d.queueNote = queueProblem(q.Dir(), err)
 		}
 	} else {
-		d.waiting, _ = q.Len(d.name)
+		// The budget is used up: count what waits all the same, so that a retrier starts.
+		d.waiting, _ = q.Len(context.WithoutCancel(ctx), d.name)
 	}
 	if d.queueNote != "" {
 		// The destination's queue is not to be trusted (a link or another user's file in
@@ -488,7 +489,9 @@ func deliverFunc(s *delivery.Sender, log *logger, display string, own map[spool.
 // within what is left of the time budget. It reports whether requests are still waiting
 // there.
 func flushOthers(ctx context.Context, q runQueue, s *delivery.Sender, log *logger, own map[string]bool) bool {
-	names, err := q.Destinations()
+	// Listing and counting go on after the budget is used up: what waits needs a retrier.
+	count := context.WithoutCancel(ctx)
+	names, err := q.Destinations(count)
 	if err != nil {
 		log.warnf("queue: %v", err)
 		return false
@@ -498,7 +501,7 @@ func flushOthers(ctx context.Context, q runQueue, s *delivery.Sender, log *logge
 		if own[name] || !ownQueue(name) {
 			continue
 		}
-		n, err := q.Len(name)
+		n, err := q.Len(count, name)
 		if err != nil || n == 0 {
 			continue
 		}

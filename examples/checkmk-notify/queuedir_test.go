@@ -243,8 +243,8 @@ func TestDirectorySyncFailureIsReportedQueued(t *testing.T) {
 	var out strings.Builder
 	env := newEnvironment(h.iLertOnly(t, "host-down-problem.env"), strings.NewReader(""), &out, &out)
 	var wrapped *failingSync
-	env.openQueue = func(dir string) (runQueue, error) {
-		q, err := openQueue(dir)
+	env.openQueue = func(ctx context.Context, dir string) (runQueue, error) {
+		q, err := openQueue(ctx, dir)
 		if err != nil {
 			return nil, err
 		}

@@ -72,11 +72,11 @@ func (s retrierState) background() bool { return s == retrierStarted || s == ret
 // ensureRetrier makes sure that a retrier runs for q when enabled: it probes the retrier
 // lock and, if it gets it, lets go and starts one (a retrier that started while the probe
 // held the lock has exited: see spool.Queue.TryLock). It never waits for the retrier.
-func ensureRetrier(q runQueue, env *environment, log *logger, enabled bool) retrierState {
+func ensureRetrier(ctx context.Context, q runQueue, env *environment, log *logger, enabled bool) retrierState {
 	if !enabled || env.executable == "" {
 		return retrierOff
 	}
-	lock, err := q.TryLock(retrierLock)
+	lock, err := q.TryLock(ctx, retrierLock)
 	if errors.Is(err, spool.ErrLocked) {
 		return retrierRunning
 	}
@@ -117,7 +117,7 @@ func runRetrier(ctx context.Context, o options, env *environment) checkmk.ExitCo
 		fmt.Fprintln(env.stderr, "checkmk-notify retrier: --spool-dir is required")
 		return checkmk.ExitPermanent
 	}
-	q, err := spool.Open(o.spoolDir)
+	q, err := spool.Open(ctx, o.spoolDir)
 	if err != nil {
 		fmt.Fprintf(env.stderr, "checkmk-notify retrier: %v\n", err)
 		return checkmk.ExitPermanent
@@ -163,7 +163,7 @@ func scheduleFrom(v string) ([]time.Duration, error) {
 
 // retrierQueue is what the retrier needs of its queue (*spool.Queue).
 type retrierQueue interface {
-	TryLock(name string) (*spool.Lock, error)
+	TryLock(ctx context.Context, name string) (*spool.Lock, error)
 	Waiting(ctx context.Context, rate func(dest string) spool.Rate) ([]spool.DestinationState, error)
 	Flush(ctx context.Context, dest string, deliver spool.DeliverFunc, opts ...spool.FlushOption) (spool.FlushResult, error)
 }
@@ -189,7 +189,7 @@ type retryState struct {
 
 // run retries until nothing waits, the lock is taken over, or ctx ends.
 func (rt *retrier) run(ctx context.Context) checkmk.ExitCode {
-	lock, err := rt.q.TryLock(retrierLock)
+	lock, err := rt.q.TryLock(ctx, retrierLock)
 	if errors.Is(err, spool.ErrLocked) {
 		rt.log.printf("another retrier is running for %s; exiting", rt.dir)
 		return checkmk.ExitSent
@@ -220,7 +220,7 @@ func (rt *retrier) run(ctx context.Context) checkmk.ExitCode {
 				rt.log.printf("nothing waiting; exiting")
 				return checkmk.ExitSent
 			}
-			if lock, err = rt.q.TryLock(retrierLock); err != nil {
+			if lock, err = rt.q.TryLock(ctx, retrierLock); err != nil {
 				rt.log.printf("another retrier took over; exiting")
 				return checkmk.ExitSent
 			}

@@ -53,7 +53,7 @@ type scheduleHarness struct {
 func newScheduleHarness(t *testing.T, answer func(n int) error) *scheduleHarness {
 	t.Helper()
 	h := &scheduleHarness{clock: &fakeClock{now: scheduleT0}}
-	q, err := spool.Open(filepath.Join(t.TempDir(), "spool"), spool.WithClock(h.clock.Now))
+	q, err := spool.Open(context.Background(), filepath.Join(t.TempDir(), "spool"), spool.WithClock(h.clock.Now))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,10 +113,10 @@ func TestRetrySchedule(t *testing.T) {
 			t.Errorf("tries %d and %d are %v apart, more than a minute", i, i+1, gap)
 		}
 	}
-	if n, _ := h.q.Len(dest); n != 0 {
+	if n, _ := h.q.Len(context.Background(), dest); n != 0 {
 		t.Errorf("%d requests left", n)
 	}
-	lock, err := h.q.TryLock(retrierLock)
+	lock, err := h.q.TryLock(context.Background(), retrierLock)
 	if err != nil {
 		t.Fatalf("the retrier's lock is still held after it exited: %v", err)
 	}
@@ -149,7 +149,7 @@ func TestRetrierWaitsForHoldsAndPacing(t *testing.T) {
 		h := newScheduleHarness(t, func(int) error { return nil })
 		dest := target{sink: delivery.SinkILertCheckmk, key: "k"}.spoolName()
 		h.enqueue(t, dest, 1)
-		if err := h.q.Hold(dest, scheduleT0.Add(42*time.Second)); err != nil {
+		if err := h.q.Hold(context.Background(), dest, scheduleT0.Add(42*time.Second)); err != nil {
 			t.Fatal(err)
 		}
 		if code := h.rt.run(context.Background()); code != checkmk.ExitSent {
@@ -175,7 +175,7 @@ func TestRetrierFlushesOnlyTheNotifiersQueues(t *testing.T) {
 		t.Errorf("the retrier delivered %d of the relay's requests", len(h.tries))
 	}
 	for _, dest := range []string{"ilert", "alertops"} {
-		if n, _ := h.q.Len(dest); n == 0 {
+		if n, _ := h.q.Len(context.Background(), dest); n == 0 {
 			t.Errorf("the relay's %s queue was emptied", dest)
 		}
 	}
@@ -185,7 +185,7 @@ func TestRetrierFlushesOnlyTheNotifiersQueues(t *testing.T) {
 func TestRetrierOnePerQueue(t *testing.T) {
 	t.Parallel()
 	h := newScheduleHarness(t, func(int) error { return nil })
-	lock, err := h.q.TryLock(retrierLock)
+	lock, err := h.q.TryLock(context.Background(), retrierLock)
 	if err != nil {
 		t.Fatal(err)
 	}

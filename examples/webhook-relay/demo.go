@@ -45,7 +45,7 @@ func runDemo(ctx context.Context, cfg config, logger *slog.Logger, out io.Writer
 	cfg.MaxBackoff = 500 * time.Millisecond // retry the outage quickly
 	ck := startDemoCheckmk(&cfg)
 	defer ck.Close()
-	s, err := newServer(cfg, logger)
+	s, err := newServer(ctx, cfg, logger)
 	if err != nil {
 		return err
 	}
@@ -80,7 +80,7 @@ func runDemo(ctx context.Context, cfg config, logger *slog.Logger, out io.Writer
 		return err
 	}
 	fmt.Fprintf(out, "   %-13s %-45s → %d %s (durably queued)\n", down.source, down.name, status, line)
-	rep, _ := s.healthReport()
+	rep, _ := s.healthReport(ctx)
 	for _, d := range rep.Destinations {
 		fmt.Fprintf(out, "   /healthz: %-8s %-8s queued %d\n", d.Name, d.State, d.Queued)
 	}
@@ -88,7 +88,7 @@ func runDemo(ctx context.Context, cfg config, logger *slog.Logger, out io.Writer
 		return err
 	}
 	fmt.Fprintln(out, "   iLert is back: the queued event was delivered by the background retry")
-	rep, _ = s.healthReport()
+	rep, _ = s.healthReport(ctx)
 	for _, d := range rep.Destinations {
 		fmt.Fprintf(out, "   /healthz: %-8s %-8s queued %d, delivered %d\n", d.Name, d.State, d.Queued, d.Delivered)
 	}
@@ -108,7 +108,7 @@ func runDemo(ctx context.Context, cfg config, logger *slog.Logger, out io.Writer
 func waitEmpty(ctx context.Context, s *server, limit time.Duration) error {
 	deadline := time.Now().Add(limit)
 	for {
-		rep, _ := s.healthReport()
+		rep, _ := s.healthReport(ctx)
 		busy := 0
 		for _, d := range rep.Destinations {
 			busy += d.Queued

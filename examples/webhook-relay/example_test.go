@@ -40,7 +40,7 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
-	s, err := newServer(cfg, slog.New(slog.DiscardHandler))
+	s, err := newServer(context.Background(), cfg, slog.New(slog.DiscardHandler))
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -127,7 +127,7 @@ func TestInFlightLimit(t *testing.T) {
 	if _, status := h.health(); status != http.StatusOK {
 		t.Errorf("/healthz answered %d while the webhooks are at their limit", status)
 	}
-	if n, _ := h.srv.queue.Len(destILert); n != 0 {
+	if n, _ := h.srv.queue.Len(context.Background(), destILert); n != 0 {
 		t.Errorf("%d requests queued before the held webhooks finished, want 0", n)
 	}
 	for i, r := range held {
@@ -250,7 +250,7 @@ func TestHealthzLastErrorCut(t *testing.T) {
 func TestOrphanQueues(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	q, err := spool.Open(dir)
+	q, err := spool.Open(context.Background(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"path/filepath"
@@ -50,7 +51,7 @@ func (s *server) health(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
-	rep, status := s.healthReport()
+	rep, status := s.healthReport(r.Context())
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
@@ -59,11 +60,11 @@ func (s *server) health(w http.ResponseWriter, r *http.Request) {
 	_ = enc.Encode(rep)
 }
 
-func (s *server) healthReport() (healthReport, int) {
+func (s *server) healthReport(ctx context.Context) (healthReport, int) {
 	rep := healthReport{Status: "ok", Destinations: []destinationHealth{}}
 	status := http.StatusOK
 	failed := map[string]int{}
-	if items, err := s.queue.Failed(); err != nil {
+	if items, err := s.queue.Failed(ctx); err != nil {
 		rep.Status, rep.Error, status = "degraded", cutReason(s.red.String(err.Error())), http.StatusServiceUnavailable
 	} else {
 		for _, it := range items {
@@ -73,7 +74,7 @@ func (s *server) healthReport() (healthReport, int) {
 	for _, d := range s.destinations() {
 		// The length first: a request is counted delivered before it leaves the queue, so
 		// the counters read afterwards include every request no longer queued.
-		n, err := s.queue.Len(d.name)
+		n, err := s.queue.Len(ctx, d.name)
 		if err != nil {
 			rep.Status, rep.Error, status = "degraded", cutReason(s.red.String(err.Error())), http.StatusServiceUnavailable
 		}
@@ -87,7 +88,7 @@ func (s *server) healthReport() (healthReport, int) {
 		}
 		rep.Destinations = append(rep.Destinations, h)
 	}
-	for _, o := range s.orphanQueues() {
+	for _, o := range s.orphanQueues(ctx) {
 		rep.Status = "degraded"
 		rep.Orphaned = append(rep.Orphaned, o)
 	}
@@ -97,7 +98,7 @@ func (s *server) healthReport() (healthReport, int) {
 // orphanQueues returns the relay's queues ("ilert", "alertops", "checkmk") of
 // destinations that are not configured and still hold requests. The Checkmk notifier's
 // queues in a shared directory are not the relay's and are not listed.
-func (s *server) orphanQueues() []orphanHealth {
+func (s *server) orphanQueues(ctx context.Context) []orphanHealth {
 	configured := map[string]bool{}
 	for _, d := range s.destinations() {
 		configured[d.name] = true
@@ -107,7 +108,7 @@ func (s *server) orphanQueues() []orphanHealth {
 		if configured[name] {
 			continue
 		}
-		if n, err := s.queue.Len(name); err == nil && n > 0 {
+		if n, err := s.queue.Len(ctx, name); err == nil && n > 0 {
 			out = append(out, orphanHealth{Name: name, Queued: n, Hint: s.orphanHint(name)})
 		}
 	}
@@ -130,8 +131,8 @@ func (s *server) orphanHint(name string) string {
 }
 
 // warnOrphans logs a warning for each orphaned queue, at start.
-func (s *server) warnOrphans() {
-	for _, o := range s.orphanQueues() {
+func (s *server) warnOrphans(ctx context.Context) {
+	for _, o := range s.orphanQueues(ctx) {
 		s.log.Warn("requests wait for a destination that is not configured", "destination", o.Name,
 			"queued", o.Queued, "hint", o.Hint)
 	}

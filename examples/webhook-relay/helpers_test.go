@@ -145,7 +145,7 @@ func (h *harness) start() {
 		h.t.Fatal(err)
 	}
 	logger := slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: lvl}))
-	srv, err := newServer(h.cfg, logger)
+	srv, err := newServer(context.Background(), h.cfg, logger)
 	if err != nil {
 		h.t.Fatalf("newServer: %v", err)
 	}

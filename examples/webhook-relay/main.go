@@ -63,7 +63,7 @@ func run(ctx context.Context, args, vars []string, _ io.Reader, stdout, stderr i
 // all within cfg.ShutdownTimeout. If ready is not nil it is called with the listening
 // address once the relay accepts connections.
 func serve(ctx context.Context, cfg config, logger *slog.Logger, ready func(addr string)) error {
-	s, err := newServer(cfg, logger)
+	s, err := newServer(ctx, cfg, logger)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"math"
 	"net/http"
@@ -248,12 +249,12 @@ func (s *server) metrics(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	bw := bufio.NewWriter(w)
-	s.writeMetrics(bw, time.Now())
+	s.writeMetrics(r.Context(), bw, time.Now())
 	_ = bw.Flush()
 }
 
 // writeMetrics writes every metric family.
-func (s *server) writeMetrics(w *bufio.Writer, now time.Time) {
+func (s *server) writeMetrics(ctx context.Context, w *bufio.Writer, now time.Time) {
 	m := s.met
 	for _, c := range []*counterVec{m.received, m.answered, m.shed, m.ignored, m.duplicates, m.queued, m.delivered, m.rejected, m.failed, m.expired} {
 		c.write(w)
@@ -261,14 +262,14 @@ func (s *server) writeMetrics(w *bufio.Writer, now time.Time) {
 	m.latency.write(w)
 
 	failed := map[string]int{}
-	if items, err := s.queue.Failed(); err == nil {
+	if items, err := s.queue.Failed(ctx); err == nil {
 		for _, it := range items {
 			failed[it.Destination]++
 		}
 	}
 	var length, age, inFailed, up []gauge
 	for _, d := range s.destinations() {
-		n, _ := s.queue.Len(d.name)
+		n, _ := s.queue.Len(ctx, d.name)
 		st := d.status()
 		length = append(length, gauge{[]string{d.name}, float64(n)})
 		a := 0.0
@@ -283,7 +284,7 @@ func (s *server) writeMetrics(w *bufio.Writer, now time.Time) {
 		}
 		up = append(up, gauge{[]string{d.name}, isUp})
 	}
-	for _, o := range s.orphanQueues() {
+	for _, o := range s.orphanQueues(ctx) {
 		length = append(length, gauge{[]string{o.Name}, float64(o.Queued)})
 		inFailed = append(inFailed, gauge{[]string{o.Name}, float64(failed[o.Name])})
 	}

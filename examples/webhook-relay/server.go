@@ -77,8 +77,8 @@ func (e *queueError) Unwrap() error { return e.err }
 
 // newServer opens the queue, builds the clients and handlers, and starts delivering
 // whatever is queued. It fails when the queue directory cannot be used (a *queueError).
-func newServer(cfg config, log *slog.Logger) (*server, error) {
-	q, err := spool.Open(cfg.QueueDir, spool.WithMaxAge(cfg.MaxAge))
+func newServer(ctx context.Context, cfg config, log *slog.Logger) (*server, error) {
+	q, err := spool.Open(ctx, cfg.QueueDir, spool.WithMaxAge(cfg.MaxAge))
 	if err != nil {
 		return nil, &queueError{dir: cfg.QueueDir, err: err}
 	}
@@ -132,15 +132,16 @@ func newServer(cfg config, log *slog.Logger) (*server, error) {
 		}
 		return nil, err
 	}
-	s.warnOrphans()
+	s.warnOrphans(ctx)
 
-	ctx, cancel := context.WithCancel(context.Background())
+	// The workers outlive newServer's ctx: they stop with Close.
+	work, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
 	for _, d := range s.destinations() {
 		s.wg.Add(2)
 		go func() {
 			defer s.wg.Done()
-			d.run(ctx, s.stop)
+			d.run(work, s.stop)
 		}()
 		go func() {
 			defer s.wg.Done()

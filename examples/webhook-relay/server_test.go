@@ -157,7 +157,7 @@ func TestRejectsBadWebhooks(t *testing.T) {
 		t.Errorf("the fakes got %d requests for rejected webhooks, want 0", n)
 	}
 	for _, dest := range []string{destILert, destAlertOps} {
-		if n, err := h.srv.queue.Len(dest); err != nil || n != 0 {
+		if n, err := h.srv.queue.Len(context.Background(), dest); err != nil || n != 0 {
 			t.Errorf("queue %s holds %d (%v), want 0", dest, n, err)
 		}
 	}
@@ -257,7 +257,7 @@ func TestRejectedRequestMovesToFailed(t *testing.T) {
 	if status, line := h.post(sampleNamed(t, all, "cron-up.json")); status != http.StatusOK {
 		t.Fatalf("cron-up.json: answered %d %s", status, line)
 	}
-	failed, err := h.srv.queue.Failed()
+	failed, err := h.srv.queue.Failed(context.Background())
 	if err != nil || len(failed) != 1 {
 		t.Fatalf("Failed() = %+v, %v; want one request", failed, err)
 	}
@@ -296,7 +296,7 @@ func TestRateLimitHoldsDestination(t *testing.T) {
 	if wait := d.RetryAt.Sub(start); wait < spool.MinHold-time.Second {
 		t.Errorf("retry at %v after the 429, want at least %v", wait, spool.MinHold)
 	}
-	until, err := h.srv.queue.HeldUntil(destILert)
+	until, err := h.srv.queue.HeldUntil(context.Background(), destILert)
 	if err != nil || until.IsZero() {
 		t.Errorf("HeldUntil = %v, %v; want a hold", until, err)
 	}
@@ -383,11 +383,11 @@ func TestGracefulShutdown(t *testing.T) {
 	if n := len(il.Events()); n != 1 {
 		t.Errorf("iLert accepted %d events, want 1 (by the last flush)", n)
 	}
-	q, err := spool.Open(cfg.QueueDir)
+	q, err := spool.Open(context.Background(), cfg.QueueDir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n, err := q.Len(destILert); err != nil || n != 0 {
+	if n, err := q.Len(context.Background(), destILert); err != nil || n != 0 {
 		t.Errorf("%d requests left queued (%v), want 0", n, err)
 	}
 	testutil.AssertNoSecret(t, "logs", logs.String(), testILertKey, testLevelSecret)

@@ -177,7 +177,7 @@ func TestILertCredentials(t *testing.T) {
 			t.Errorf("%s credentials: answered %d %q, want 401", tt.name, status, answer)
 		}
 	}
-	if n, err := h.srv.queue.Len(destCheckmk); err != nil || n != 0 {
+	if n, err := h.srv.queue.Len(context.Background(), destCheckmk); err != nil || n != 0 {
 		t.Errorf("queue checkmk holds %d (%v), want 0", n, err)
 	}
 	if n := len(h.checkmk.Requests()); n != 0 {
@@ -245,7 +245,7 @@ func TestILertNoProblemIsBenign(t *testing.T) {
 	if reqs := h.checkmk.Requests(); len(reqs) != 1 || reqs[0].Status != http.StatusUnprocessableEntity {
 		t.Fatalf("Checkmk requests = %+v, want one answered 422", reqs)
 	}
-	if failed, err := h.srv.queue.Failed(); err != nil || len(failed) != 0 {
+	if failed, err := h.srv.queue.Failed(context.Background()); err != nil || len(failed) != 0 {
 		t.Errorf("failed/ = %+v, %v; want empty", failed, err)
 	}
 	if !strings.Contains(h.logs.String(), `checkmk="nothing to do"`) {
@@ -268,7 +268,7 @@ func TestILertRejectedByCheckmk(t *testing.T) {
 		t.Errorf("answered %d %q, want 422 with the reason", status, answer)
 	}
 	h.waitDelivered() // the answer may come before the queue moved the request
-	if failed, err := h.srv.queue.Failed(); err != nil || len(failed) != 1 {
+	if failed, err := h.srv.queue.Failed(context.Background()); err != nil || len(failed) != 1 {
 		t.Errorf("failed/ = %+v, %v; want the rejected call", failed, err)
 	}
 	// iLert's retry of a rejected event is tried again (and here accepted), not taken
@@ -307,7 +307,7 @@ func TestILertIgnored(t *testing.T) {
 	if acks := h.checkmk.Acknowledgements(); len(acks) != 1 || acks[0].Host != "web07" {
 		t.Errorf("acknowledgements = %+v, want only web07's (site branch)", acks)
 	}
-	if n, err := h.srv.queue.Len(destCheckmk); err != nil || n != 0 {
+	if n, err := h.srv.queue.Len(context.Background(), destCheckmk); err != nil || n != 0 {
 		t.Errorf("queue checkmk holds %d (%v)", n, err)
 	}
 	if n := strings.Count(h.logs.String(), "level=WARN msg=request"); n != 3 {

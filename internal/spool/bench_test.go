@@ -104,7 +104,7 @@ func BenchmarkLen10000(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if n, err := q.Len("d"); err != nil || n != 10000 {
+		if n, err := q.Len(context.Background(), "d"); err != nil || n != 10000 {
 			b.Fatalf("Len = %d, %v", n, err)
 		}
 	}

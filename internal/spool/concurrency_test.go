@@ -44,7 +44,7 @@ func runHelper(role string) int {
 	if role == openRole {
 		return runOpenReport(os.Getenv(helperDirEnv))
 	}
-	q, err := Open(os.Getenv(helperDirEnv))
+	q, err := Open(context.Background(), os.Getenv(helperDirEnv))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
@@ -83,7 +83,7 @@ func runHelper(role string) int {
 		return 1
 	case "hold-lock":
 		// Takes the named lock, says so, and keeps it until it is killed.
-		lock, err := q.TryLock(os.Getenv(helperNameEnv))
+		lock, err := q.TryLock(context.Background(), os.Getenv(helperNameEnv))
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			return 1
@@ -203,7 +203,7 @@ func TestConcurrentGoroutinesDeliverExactlyOnce(t *testing.T) {
 				dest.mu.Unlock()
 				return nil
 			}
-			shq, err := Open(dir)
+			shq, err := Open(context.Background(), dir)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -214,7 +214,7 @@ func TestConcurrentGoroutinesDeliverExactlyOnce(t *testing.T) {
 					q := shq
 					if !shared {
 						var err error
-						if q, err = Open(dir); err != nil {
+						if q, err = Open(context.Background(), dir); err != nil {
 							errs <- err
 							return
 						}
@@ -273,7 +273,7 @@ func TestConcurrentProcessesDeliverExactlyOnce(t *testing.T) {
 		}
 	}
 	checkExactlyOnceInOrder(t, dest.all(), senders, perSender)
-	q, err := Open(dir)
+	q, err := Open(context.Background(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -288,7 +288,7 @@ func TestKilledAfterDeliveryRedeliversNotLoses(t *testing.T) {
 	var dest counter
 	srv := httptest.NewServer(&dest)
 	t.Cleanup(srv.Close)
-	q, err := Open(dir)
+	q, err := Open(context.Background(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -350,7 +350,7 @@ func TestKilledWhileEnqueuingLeavesNoPartialRequest(t *testing.T) {
 
 	// The killed helper's temporary file is a left-over once it is old on the real clock,
 	// which dates modification times: make it so.
-	q, err := Open(dir)
+	q, err := Open(context.Background(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}

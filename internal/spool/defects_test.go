@@ -42,7 +42,7 @@ func TestEachRequestExpiresByItsOwnMaxAge(t *testing.T) {
 	}
 	c.Advance(2 * time.Hour)
 	// A run whose own rule says 90 minutes flushes the destination while it is down.
-	short, err := Open(q.Dir(), WithClock(c.Now), WithMaxAge(90*time.Minute))
+	short, err := Open(context.Background(), q.Dir(), WithClock(c.Now), WithMaxAge(90*time.Minute))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +51,7 @@ func TestEachRequestExpiresByItsOwnMaxAge(t *testing.T) {
 	if res.Expired != 2 || res.Remaining != 1 || res.Status != StatusStopped {
 		t.Errorf("result %+v, want the 1 h and the old-format request expired, the 7-day one kept", res)
 	}
-	failed, err := short.Failed()
+	failed, err := short.Failed(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +107,7 @@ func TestClockJumpDoesNotExpireUntriedRequests(t *testing.T) {
 	if diff := cmp.Diff([]string{"4", "5", "fresh"}, s.payloads()); diff != "" {
 		t.Errorf("tried (-want +got):\n%s", diff)
 	}
-	failed, err := q.Failed()
+	failed, err := q.Failed(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +153,7 @@ func TestPassedHoldsAreRemovedAndLongOnesCapped(t *testing.T) {
 	q := openQueue(t, WithClock(c.Now))
 	enqueueAll(t, q, "d", "x")
 	hold := filepath.Join(q.pendingPath("d"), holdFile)
-	if err := q.Hold("d", t0.Add(time.Minute)); err != nil {
+	if err := q.Hold(context.Background(), "d", t0.Add(time.Minute)); err != nil {
 		t.Fatal(err)
 	}
 	c.Advance(2 * time.Minute)
@@ -170,7 +170,7 @@ func TestPassedHoldsAreRemovedAndLongOnesCapped(t *testing.T) {
 			t.Fatal(err)
 		}
 		capped := c.Now().Add(MaxHold)
-		if got, err := q.HeldUntil("d"); err != nil || !got.Equal(capped) {
+		if got, err := q.HeldUntil(context.Background(), "d"); err != nil || !got.Equal(capped) {
 			t.Errorf("%s: HeldUntil = %v, %v; want %v", name, got, err, capped)
 		}
 		res := mustFlush(t, q, "d", (&sink{}).deliver)
@@ -178,7 +178,7 @@ func TestPassedHoldsAreRemovedAndLongOnesCapped(t *testing.T) {
 			t.Errorf("%s: %+v, want held until %v", name, res, capped)
 		}
 		c.Advance(30 * time.Minute)
-		if got, _ := q.HeldUntil("d"); !got.Equal(capped) {
+		if got, _ := q.HeldUntil(context.Background(), "d"); !got.Equal(capped) {
 			t.Errorf("%s: 30 minutes later HeldUntil = %v, want still %v (the cap is kept, not moved)", name, got, capped)
 		}
 		c.Advance(30 * time.Minute)
@@ -187,10 +187,10 @@ func TestPassedHoldsAreRemovedAndLongOnesCapped(t *testing.T) {
 		}
 		enqueueAll(t, q, "d", "x")
 	}
-	if err := q.Hold("d", c.Now().Add(48*time.Hour)); err != nil {
+	if err := q.Hold(context.Background(), "d", c.Now().Add(48*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := q.HeldUntil("d"); !got.Equal(c.Now().Add(MaxHold)) {
+	if got, _ := q.HeldUntil(context.Background(), "d"); !got.Equal(c.Now().Add(MaxHold)) {
 		t.Errorf("Hold for 48 h holds until %v, want %v", got, c.Now().Add(MaxHold))
 	}
 }
@@ -301,7 +301,7 @@ func TestStaleTempFilesEverywhereAreRemoved(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := Open(q.Dir()); err != nil { // the next run
+	if _, err := Open(context.Background(), q.Dir()); err != nil { // the next run
 		t.Fatal(err)
 	}
 	mustFlush(t, q, "d", (&sink{}).deliver)

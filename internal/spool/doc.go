@@ -14,7 +14,7 @@
 // [Queue.Flush] the destination with a function that delivers one [Item] and returns the
 // sink's error:
 //
-//	q, err := spool.Open(dir)
+//	q, err := spool.Open(ctx, dir)
 //	id, err := q.Enqueue(ctx, "ilert", body, spool.ExpireAfter(24*time.Hour))
 //	res, err := q.Flush(ctx, "ilert", func(ctx context.Context, it spool.Item) error {
 //		return send(ctx, it.Payload)

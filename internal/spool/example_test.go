@@ -19,6 +19,7 @@ import (
 // destination: older requests go out first, and a temporary failure leaves everything
 // queued for the next run.
 func Example() {
+	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "spool-example")
 	if err != nil {
 		fmt.Println(err)
@@ -26,12 +27,11 @@ func Example() {
 	}
 	defer os.RemoveAll(dir)
 
-	q, err := spool.Open(filepath.Join(dir, "site1"))
+	q, err := spool.Open(ctx, filepath.Join(dir, "site1"))
 	if err != nil {
 		fmt.Println(err) // the notifier exits 1: Checkmk may retry
 		return
 	}
-	ctx := context.Background()
 	for _, event := range []string{`{"eventType":"ALERT"}`, `{"eventType":"RESOLVE"}`} {
 		if _, err := q.Enqueue(ctx, "ilert-main", []byte(event)); err != nil {
 			fmt.Println(err)
@@ -86,18 +86,18 @@ func (e *httpError) RetryAfter() time.Duration { return 0 }
 // a 429 holds the destination, so that the next runs do not hammer it, and a rejection is
 // kept in failed/ for the administrator.
 func ExampleDeliverFunc() {
+	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "spool-example")
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	defer os.RemoveAll(dir)
-	q, err := spool.Open(dir)
+	q, err := spool.Open(ctx, dir)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	ctx := context.Background()
 	if _, err := q.Enqueue(ctx, "ilert-main", []byte(`{"eventType":"ALERT"}`)); err != nil {
 		fmt.Println(err)
 		return
@@ -126,18 +126,18 @@ func ExampleDeliverFunc() {
 
 // Requests the destination rejected stay on disk with the reason, for an administrator.
 func ExampleQueue_Failed() {
+	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "spool-example")
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	defer os.RemoveAll(dir)
-	q, err := spool.Open(dir)
+	q, err := spool.Open(ctx, dir)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	ctx := context.Background()
 	if _, err := q.Enqueue(ctx, "alertops", []byte(`{}`)); err != nil {
 		fmt.Println(err)
 		return
@@ -149,7 +149,7 @@ func ExampleQueue_Failed() {
 		fmt.Println(err)
 		return
 	}
-	failed, err := q.Failed()
+	failed, err := q.Failed(ctx)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -164,6 +164,7 @@ func ExampleQueue_Failed() {
 // Open refuses a queue directory that others could tamper with, and says how to fix it.
 // A notifier then sends without the queue and reports why; a relay refuses to start.
 func ExampleUnsafeError() {
+	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "spool-example")
 	if err != nil {
 		fmt.Println(err)
@@ -180,7 +181,7 @@ func ExampleUnsafeError() {
 		return
 	}
 
-	_, err = spool.Open(queue)
+	_, err = spool.Open(ctx, queue)
 	var unsafe *spool.UnsafeError
 	if errors.As(err, &unsafe) {
 		fmt.Println("not used:", unsafe.Problem)
@@ -195,6 +196,7 @@ func ExampleUnsafeError() {
 // flushes the destination, and says when the next send is allowed. The clock here stands
 // still, so that the output does not depend on the time of day.
 func ExampleWithRate() {
+	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "spool-example")
 	if err != nil {
 		fmt.Println(err)
@@ -202,12 +204,11 @@ func ExampleWithRate() {
 	}
 	defer os.RemoveAll(dir)
 	start := time.Date(2026, 11, 21, 5, 50, 0, 0, time.UTC)
-	q, err := spool.Open(dir, spool.WithClock(func() time.Time { return start }))
+	q, err := spool.Open(ctx, dir, spool.WithClock(func() time.Time { return start }))
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	ctx := context.Background()
 	for i := range 5 {
 		if _, err := q.Enqueue(ctx, "ilert-main", []byte(fmt.Sprintf(`{"n":%d}`, i))); err != nil {
 			fmt.Println(err)
@@ -238,6 +239,7 @@ func ExampleWithRate() {
 // A background retrier takes the queue's "retrier" lock for its lifetime, so that one runs
 // per queue directory, and sleeps until the next attempt that can do something.
 func ExampleQueue_Waiting() {
+	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "spool-example")
 	if err != nil {
 		fmt.Println(err)
@@ -245,22 +247,21 @@ func ExampleQueue_Waiting() {
 	}
 	defer os.RemoveAll(dir)
 	now := time.Date(2026, 11, 21, 5, 50, 0, 0, time.UTC)
-	q, err := spool.Open(dir, spool.WithClock(func() time.Time { return now }))
+	q, err := spool.Open(ctx, dir, spool.WithClock(func() time.Time { return now }))
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	ctx := context.Background()
 	if _, err := q.Enqueue(ctx, "ilert-main", []byte(`{}`)); err != nil {
 		fmt.Println(err)
 		return
 	}
-	if err := q.Hold("ilert-main", now.Add(30*time.Second)); err != nil { // after a 429
+	if err := q.Hold(ctx, "ilert-main", now.Add(30*time.Second)); err != nil { // after a 429
 		fmt.Println(err)
 		return
 	}
 
-	lock, err := q.TryLock("retrier")
+	lock, err := q.TryLock(ctx, "retrier")
 	if errors.Is(err, spool.ErrLocked) {
 		fmt.Println("another retrier runs")
 		return
@@ -271,7 +272,7 @@ func ExampleQueue_Waiting() {
 	}
 	defer lock.Close() // held until here, or until the process dies
 
-	if _, err := q.TryLock("retrier"); errors.Is(err, spool.ErrLocked) {
+	if _, err := q.TryLock(ctx, "retrier"); errors.Is(err, spool.ErrLocked) {
 		fmt.Println("a second retrier would exit")
 	}
 	waiting, err := q.Waiting(ctx, func(dest string) spool.Rate { return spool.Rate{N: 50, Per: time.Minute} })
@@ -290,18 +291,18 @@ func ExampleQueue_Waiting() {
 // A notifier that answers only after it tried to deliver queues with DeferSync, flushes,
 // and syncs only what is still waiting: a request delivered at once never costs a sync.
 func ExampleQueue_Sync() {
+	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "spool-example")
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	defer os.RemoveAll(dir)
-	q, err := spool.Open(filepath.Join(dir, "site1"))
+	q, err := spool.Open(ctx, filepath.Join(dir, "site1"))
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	ctx := context.Background()
 	id, err := q.Enqueue(ctx, "ilert-main", []byte(`{"eventType":"ALERT"}`), spool.DeferSync())
 	if err != nil {
 		fmt.Println(err)
@@ -326,18 +327,18 @@ func ExampleQueue_Sync() {
 // Each request carries the rate its rule set, so a later flush without a rule (a retrier,
 // a cron job) paces it all the same.
 func ExamplePaceAt() {
+	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "spool-example")
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	defer os.RemoveAll(dir)
-	q, err := spool.Open(filepath.Join(dir, "site1"))
+	q, err := spool.Open(ctx, filepath.Join(dir, "site1"))
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	ctx := context.Background()
 	rate, err := spool.ParseRate("2/1h")
 	if err != nil {
 		fmt.Println(err)

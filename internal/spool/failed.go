@@ -2,6 +2,7 @@ package spool
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -32,7 +33,10 @@ type FailedItem struct {
 
 // Failed lists the requests in failed/, sorted by destination and ID. It reads only the
 // metadata of each request, not its payload.
-func (q *Queue) Failed() ([]FailedItem, error) {
+func (q *Queue) Failed(ctx context.Context) ([]FailedItem, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("spool: list failed: %w", err)
+	}
 	root := filepath.Join(q.dir, failedDir)
 	dests, err := os.ReadDir(root)
 	if err != nil {
@@ -40,6 +44,9 @@ func (q *Queue) Failed() ([]FailedItem, error) {
 	}
 	var items []FailedItem
 	for _, d := range dests {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("spool: list failed: %w", err)
+		}
 		if !d.IsDir() || !ValidDestination(d.Name()) {
 			continue
 		}

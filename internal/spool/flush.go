@@ -132,7 +132,7 @@ func (q *Queue) Flush(ctx context.Context, dest string, deliver DeliverFunc, opt
 	err = f.run(ctx)
 	f.pacer.close()
 	q.removeFailedTemps(dest)
-	if n, lerr := q.Len(dest); lerr == nil {
+	if n, lerr := q.Len(context.WithoutCancel(ctx), dest); lerr == nil {
 		res.Remaining = n
 	} else if err == nil {
 		err = lerr

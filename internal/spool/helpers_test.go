@@ -33,7 +33,7 @@ func (c *clock) Advance(d time.Duration) {
 // openQueue opens a queue in a fresh directory below the test's temporary directory.
 func openQueue(t testing.TB, opts ...Option) *Queue {
 	t.Helper()
-	q, err := Open(filepath.Join(t.TempDir(), "spool"), opts...)
+	q, err := Open(context.Background(), filepath.Join(t.TempDir(), "spool"), opts...)
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
@@ -119,7 +119,7 @@ func mustFlush(t testing.TB, q *Queue, dest string, deliver DeliverFunc) FlushRe
 
 func mustLen(t testing.TB, q *Queue, dest string) int {
 	t.Helper()
-	n, err := q.Len(dest)
+	n, err := q.Len(context.Background(), dest)
 	if err != nil {
 		t.Fatalf("Len(%s): %v", dest, err)
 	}

@@ -2,6 +2,7 @@ package spool
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -18,9 +19,12 @@ const maxHoldFileLen = 128
 // durably in the destination's hold file, so it holds for every process that uses the
 // queue. A zero or past until clears the hold. Flush sets a hold itself when a deliver
 // function returns a rate limit, and removes the hold file once the hold has passed.
-func (q *Queue) Hold(dest string, until time.Time) error {
+func (q *Queue) Hold(ctx context.Context, dest string, until time.Time) error {
 	if err := checkDestination(dest); err != nil {
 		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("spool: hold %s: %w", dest, err)
 	}
 	now := q.now()
 	if until.IsZero() || !until.After(now) {
@@ -58,9 +62,12 @@ func (q *Queue) writeHold(dir string, until time.Time) error {
 // there, and the next Flush rewrites the file with the capped time. A damaged hold file
 // yields an error wrapping [ErrCorrupt], and one that is not a regular file of this user an
 // [*UnsafeError]; Flush then treats the destination as not held and removes the file.
-func (q *Queue) HeldUntil(dest string) (time.Time, error) {
+func (q *Queue) HeldUntil(ctx context.Context, dest string) (time.Time, error) {
 	if err := checkDestination(dest); err != nil {
 		return time.Time{}, err
+	}
+	if err := ctx.Err(); err != nil {
+		return time.Time{}, fmt.Errorf("spool: read hold of %s: %w", dest, err)
 	}
 	h := q.readHold(q.pendingPath(dest), q.now())
 	if h.err != nil {

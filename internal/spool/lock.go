@@ -67,9 +67,12 @@ type Lock struct {
 // waiting starts a retrier whenever it can take the lock itself, after it enqueued. A probe
 // (TryLock, then Close) must be followed by starting a retrier when it succeeded: a
 // retrier starting while the probe held the lock has exited.
-func (q *Queue) TryLock(name string) (*Lock, error) {
+func (q *Queue) TryLock(ctx context.Context, name string) (*Lock, error) {
 	if !ValidDestination(name) {
 		return nil, fmt.Errorf("%w: lock name %q", ErrInvalidDestination, truncateName(name))
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, lockError(name, err)
 	}
 	dir, err := q.trustedDir(false)
 	if err != nil {

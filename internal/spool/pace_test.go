@@ -27,7 +27,7 @@ func TestPacedFlushSendsExactlyNPerInterval(t *testing.T) {
 	rate := Rate{N: n, Per: 10 * time.Second}
 	c := newClock(t0)
 	q := openQueue(t, WithClock(c.Now))
-	other, err := Open(q.Dir(), WithClock(c.Now))
+	other, err := Open(context.Background(), q.Dir(), WithClock(c.Now))
 	if err != nil {
 		t.Fatal(err)
 	}

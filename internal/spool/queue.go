@@ -1,6 +1,7 @@
 package spool
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -105,8 +106,9 @@ func WithClock(now func() time.Time) Option {
 //
 // Open also fails if dir cannot be created or written (unless [WithoutWriteProbe]); the
 // error wraps the file-system error (for example [fs.ErrPermission]). It removes temporary files that killed processes
-// left in pending/ and failed/.
-func Open(dir string, opts ...Option) (*Queue, error) {
+// left in pending/ and failed/. Given a ctx that is done, Open creates nothing and returns
+// an error wrapping ctx's error.
+func Open(ctx context.Context, dir string, opts ...Option) (*Queue, error) {
 	if !lockSupported {
 		return nil, fmt.Errorf("spool: file locking on this system: %w", errors.ErrUnsupported)
 	}
@@ -119,6 +121,9 @@ func Open(dir string, opts ...Option) (*Queue, error) {
 			return nil, err
 		}
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, openError(err)
+	}
 	uid := os.Geteuid()
 	real, fi, err := prepareDir(filepath.Clean(dir), uid)
 	if err != nil {
@@ -128,6 +133,9 @@ func Open(dir string, opts ...Option) (*Queue, error) {
 	// Check everything that exists before creating anything.
 	var missing []string
 	for _, sub := range []string{pendingDir, failedDir} {
+		if err := ctx.Err(); err != nil {
+			return nil, openError(err)
+		}
 		path := filepath.Join(q.dir, sub)
 		fi, err := os.Lstat(path)
 		if errors.Is(err, fs.ErrNotExist) {
@@ -279,7 +287,10 @@ func (q *Queue) failedPath(dest string) string {
 // Destinations returns the names of the destinations that have a pending directory, sorted.
 // A destination appears once something was enqueued for it, and stays when its queue is
 // empty.
-func (q *Queue) Destinations() ([]string, error) {
+func (q *Queue) Destinations(ctx context.Context) ([]string, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("spool: list destinations: %w", err)
+	}
 	entries, err := os.ReadDir(filepath.Join(q.dir, pendingDir))
 	if err != nil {
 		return nil, fmt.Errorf("spool: list destinations: %w", err)
@@ -294,9 +305,12 @@ func (q *Queue) Destinations() ([]string, error) {
 }
 
 // Len returns the number of requests queued for dest. An unknown destination has none.
-func (q *Queue) Len(dest string) (int, error) {
+func (q *Queue) Len(ctx context.Context, dest string) (int, error) {
 	if err := checkDestination(dest); err != nil {
 		return 0, err
+	}
+	if err := ctx.Err(); err != nil {
+		return 0, fmt.Errorf("spool: count %s: %w", dest, err)
 	}
 	n := 0
 	err := scanDir(q.pendingPath(dest), func(name string) {

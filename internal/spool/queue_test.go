@@ -131,12 +131,12 @@ func TestPermissionsAreExplicitWhateverTheUmask(t *testing.T) {
 			old := syscall.Umask(umask)
 			defer syscall.Umask(old)
 			c := newClock(t0)
-			q, err := Open(dir, WithClock(c.Now))
+			q, err := Open(context.Background(), dir, WithClock(c.Now))
 			if err != nil {
 				t.Fatalf("Open: %v", err)
 			}
 			enqueueAll(t, q, "d", "a", "b")
-			if err := q.Hold("d", t0.Add(time.Hour)); err != nil {
+			if err := q.Hold(context.Background(), "d", t0.Add(time.Hour)); err != nil {
 				t.Fatal(err)
 			}
 			c.Advance(2 * time.Hour)
@@ -212,7 +212,7 @@ func TestOpenFailsClearlyWhenTheDirectoryIsUnusable(t *testing.T) {
 			if tt.unprivileged && nobody != nil {
 				err = nobody.open(t, tt.dir)
 			} else {
-				_, err = Open(tt.dir)
+				_, err = Open(context.Background(), tt.dir)
 			}
 			if err == nil {
 				t.Fatal("Open succeeded")
@@ -261,11 +261,11 @@ func TestInvalidArguments(t *testing.T) {
 		{"enqueue too large", func() error { _, err := q.Enqueue(ctx, "d", make([]byte, MaxPayloadSize+1)); return err }, ErrPayloadTooLarge},
 		{"flush bad destination", func() error { _, err := q.Flush(ctx, "", deliver); return err }, ErrInvalidDestination},
 		{"flush nil deliver", func() error { _, err := q.Flush(ctx, "d", nil); return err }, cmpopts.AnyError},
-		{"len bad destination", func() error { _, err := q.Len("a b"); return err }, ErrInvalidDestination},
-		{"hold bad destination", func() error { return q.Hold("..", t0) }, ErrInvalidDestination},
-		{"held until bad destination", func() error { _, err := q.HeldUntil("."); return err }, ErrInvalidDestination},
-		{"max age zero", func() error { _, err := Open(t.TempDir(), WithMaxAge(0)); return err }, cmpopts.AnyError},
-		{"nil clock", func() error { _, err := Open(t.TempDir(), WithClock(nil)); return err }, cmpopts.AnyError},
+		{"len bad destination", func() error { _, err := q.Len(context.Background(), "a b"); return err }, ErrInvalidDestination},
+		{"hold bad destination", func() error { return q.Hold(context.Background(), "..", t0) }, ErrInvalidDestination},
+		{"held until bad destination", func() error { _, err := q.HeldUntil(context.Background(), "."); return err }, ErrInvalidDestination},
+		{"max age zero", func() error { _, err := Open(context.Background(), t.TempDir(), WithMaxAge(0)); return err }, cmpopts.AnyError},
+		{"nil clock", func() error { _, err := Open(context.Background(), t.TempDir(), WithClock(nil)); return err }, cmpopts.AnyError},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -280,12 +280,12 @@ func TestInvalidArguments(t *testing.T) {
 func TestDestinationsAndLen(t *testing.T) {
 	t.Parallel()
 	q := openQueue(t)
-	if got, err := q.Destinations(); err != nil || len(got) != 0 {
+	if got, err := q.Destinations(context.Background()); err != nil || len(got) != 0 {
 		t.Errorf("Destinations of a new queue = %v, %v; want none", got, err)
 	}
 	enqueueAll(t, q, "b", "1", "2")
 	enqueueAll(t, q, "a", "1")
-	got, err := q.Destinations()
+	got, err := q.Destinations(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -374,7 +374,7 @@ func TestPermanentRejectionMovesToFailedWithReason(t *testing.T) {
 	if diff := cmp.Diff(want, res, cmpopts.EquateErrors()); diff != "" {
 		t.Errorf("result (-want +got):\n%s", diff)
 	}
-	failed, err := q.Failed()
+	failed, err := q.Failed(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -441,7 +441,7 @@ func TestExpiredRequestsMoveToFailed(t *testing.T) {
 				return nil
 			}}
 			res := mustFlush(t, q, "d", s.deliver)
-			failed, err := q.Failed()
+			failed, err := q.Failed(context.Background())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -536,7 +536,7 @@ func TestCorruptRequestMovesToFailedAndTheQueueGoesOn(t *testing.T) {
 	if res.Failed != 1 || res.Status != StatusDone {
 		t.Errorf("result %+v, want done with 1 failed", res)
 	}
-	failed, err := q.Failed()
+	failed, err := q.Failed(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -573,11 +573,11 @@ func TestHoldAfterRateLimit(t *testing.T) {
 	}
 
 	// Another process (a second Queue on the same directory) sees the hold.
-	other, err := Open(q.Dir(), WithClock(c.Now))
+	other, err := Open(context.Background(), q.Dir(), WithClock(c.Now))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, err := other.HeldUntil("ilert"); err != nil || !got.Equal(holdEnd) {
+	if got, err := other.HeldUntil(context.Background(), "ilert"); err != nil || !got.Equal(holdEnd) {
 		t.Errorf("HeldUntil = %v, %v; want %v", got, err, holdEnd)
 	}
 	c.Advance(MinHold - time.Nanosecond)
@@ -589,7 +589,7 @@ func TestHoldAfterRateLimit(t *testing.T) {
 	}
 
 	c.Advance(time.Nanosecond)
-	if got, err := other.HeldUntil("ilert"); err != nil || !got.IsZero() {
+	if got, err := other.HeldUntil(context.Background(), "ilert"); err != nil || !got.IsZero() {
 		t.Errorf("HeldUntil after the hold = %v, %v; want zero", got, err)
 	}
 	res = mustFlush(t, other, "ilert", s.deliver)
@@ -667,19 +667,19 @@ func TestHoldIsSetClearedAndToleratesDamage(t *testing.T) {
 	c := newClock(t0)
 	q := openQueue(t, WithClock(c.Now))
 	until := t0.Add(time.Minute)
-	if err := q.Hold("d", until); err != nil {
+	if err := q.Hold(context.Background(), "d", until); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := q.HeldUntil("d"); err != nil || !got.Equal(until) {
+	if got, err := q.HeldUntil(context.Background(), "d"); err != nil || !got.Equal(until) {
 		t.Errorf("HeldUntil = %v, %v; want %v", got, err, until)
 	}
-	if err := q.Hold("d", time.Time{}); err != nil {
+	if err := q.Hold(context.Background(), "d", time.Time{}); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := q.HeldUntil("d"); err != nil || !got.IsZero() {
+	if got, err := q.HeldUntil(context.Background(), "d"); err != nil || !got.IsZero() {
 		t.Errorf("HeldUntil after clearing = %v, %v; want zero", got, err)
 	}
-	if err := q.Hold("d", time.Time{}); err != nil {
+	if err := q.Hold(context.Background(), "d", time.Time{}); err != nil {
 		t.Errorf("clearing twice: %v", err)
 	}
 
@@ -687,7 +687,7 @@ func TestHoldIsSetClearedAndToleratesDamage(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(q.pendingPath("d"), holdFile), []byte("garbage"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := q.HeldUntil("d"); !errors.Is(err, ErrCorrupt) {
+	if _, err := q.HeldUntil(context.Background(), "d"); !errors.Is(err, ErrCorrupt) {
 		t.Errorf("HeldUntil of a damaged hold file: %v, want ErrCorrupt", err)
 	}
 	if res := mustFlush(t, q, "d", func(context.Context, Item) error { return nil }); res.Delivered != 1 {
@@ -853,7 +853,7 @@ func TestFailedListsOnlyRequests(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	got, err := q.Failed()
+	got, err := q.Failed(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

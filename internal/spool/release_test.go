@@ -3,6 +3,7 @@
 package spool
 
 import (
+	"context"
 	"errors"
 	"path/filepath"
 	"syscall"
@@ -44,7 +45,7 @@ func TestReleaseFreesTheLockWhileACopyOfTheDescriptorLives(t *testing.T) {
 	})
 
 	t.Run("TryLock", func(t *testing.T) {
-		l, err := q.TryLock("retrier")
+		l, err := q.TryLock(context.Background(), "retrier")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -52,7 +53,7 @@ func TestReleaseFreesTheLockWhileACopyOfTheDescriptorLives(t *testing.T) {
 		if err := l.Close(); err != nil {
 			t.Fatal(err)
 		}
-		again, err := q.TryLock("retrier")
+		again, err := q.TryLock(context.Background(), "retrier")
 		if err != nil {
 			t.Fatalf("TryLock after Close with a copy of the descriptor open: %v; want the lock free", err)
 		}
@@ -60,7 +61,7 @@ func TestReleaseFreesTheLockWhileACopyOfTheDescriptorLives(t *testing.T) {
 		if err := l.Close(); err == nil {
 			t.Error("a second Close returned no error")
 		}
-		if _, err := q.TryLock("retrier"); errors.Is(err, ErrLocked) {
+		if _, err := q.TryLock(context.Background(), "retrier"); errors.Is(err, ErrLocked) {
 			t.Error("the lock is still held after Close")
 		}
 	})

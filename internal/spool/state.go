@@ -90,7 +90,7 @@ func (q *Queue) State(ctx context.Context, dest string, r Rate) (DestinationStat
 // each destination's oldest request was queued with). It is the list a retrier works
 // through; an empty list means that nothing waits and the retrier may end.
 func (q *Queue) Waiting(ctx context.Context, rate func(dest string) Rate) ([]DestinationState, error) {
-	dests, err := q.Destinations()
+	dests, err := q.Destinations(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -51,7 +51,7 @@ func TestStateSaysWhatWaitsAndWhen(t *testing.T) {
 		t.Errorf("State with a budget of 1 = %+v, want paced until %v", st, want.PacedUntil)
 	}
 
-	if err := q.Hold("d", c.Now().Add(5*time.Minute)); err != nil {
+	if err := q.Hold(context.Background(), "d", c.Now().Add(5*time.Minute)); err != nil {
 		t.Fatal(err)
 	}
 	st, _ = q.State(ctx, "d", Rate{})
@@ -116,17 +116,17 @@ func TestWaitingListsDestinationsWithRequests(t *testing.T) {
 func TestTryLockIsExclusiveUntilCloseOrDeath(t *testing.T) {
 	t.Parallel()
 	q := openQueue(t)
-	first, err := q.TryLock("retrier")
+	first, err := q.TryLock(context.Background(), "retrier")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if first.Name() != "retrier" {
 		t.Errorf("Name() = %q", first.Name())
 	}
-	if _, err := q.TryLock("retrier"); !errors.Is(err, ErrLocked) {
+	if _, err := q.TryLock(context.Background(), "retrier"); !errors.Is(err, ErrLocked) {
 		t.Errorf("a second TryLock in the same process: %v, want ErrLocked", err)
 	}
-	if other, err := q.TryLock("other"); err != nil {
+	if other, err := q.TryLock(context.Background(), "other"); err != nil {
 		t.Errorf("another name: %v", err)
 	} else {
 		other.Close()
@@ -150,21 +150,21 @@ func TestTryLockIsExclusiveUntilCloseOrDeath(t *testing.T) {
 	if line, err := bufio.NewReader(stdout).ReadString('\n'); err != nil || line != "locked\n" {
 		t.Fatalf("helper said %q, %v", line, err)
 	}
-	if _, err := q.TryLock("retrier"); !errors.Is(err, ErrLocked) {
+	if _, err := q.TryLock(context.Background(), "retrier"); !errors.Is(err, ErrLocked) {
 		t.Errorf("TryLock while another process holds it: %v, want ErrLocked", err)
 	}
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
 	cmd.Wait()
-	again, err := q.TryLock("retrier")
+	again, err := q.TryLock(context.Background(), "retrier")
 	if err != nil {
 		t.Fatalf("TryLock after its holder died: %v", err)
 	}
 	again.Close()
 
 	for _, bad := range []string{"", "../x", "a/b"} {
-		if _, err := q.TryLock(bad); !errors.Is(err, ErrInvalidDestination) {
+		if _, err := q.TryLock(context.Background(), bad); !errors.Is(err, ErrInvalidDestination) {
 			t.Errorf("TryLock(%q): %v", bad, err)
 		}
 	}
@@ -172,7 +172,7 @@ func TestTryLockIsExclusiveUntilCloseOrDeath(t *testing.T) {
 	if err := os.Symlink(filepath.Join(t.TempDir(), "victim"), link); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := q.TryLock("planted"); !errors.As(err, new(*UnsafeError)) {
+	if _, err := q.TryLock(context.Background(), "planted"); !errors.As(err, new(*UnsafeError)) {
 		t.Errorf("TryLock of a planted link: %v, want an *UnsafeError", err)
 	}
 }

@@ -179,9 +179,9 @@ func TestOpenRefusesADirectoryOthersControl(t *testing.T) {
 			base := t.TempDir()
 			dir, bad := tt.setup(t, base)
 			before := listTree(t, base)
-			q, err := Open(dir)
+			q, err := Open(context.Background(), dir)
 			if err == nil {
-				t.Fatalf("Open(%s) succeeded: the queue would be used", dir)
+				t.Fatalf("Open(context.Background(), %s) succeeded: the queue would be used", dir)
 			}
 			if q != nil {
 				t.Error("Open returned a queue with its error")
@@ -220,7 +220,7 @@ func TestOpenAcceptsWhatIsSafe(t *testing.T) {
 	mine := mkdir(t, filepath.Join(shared, "alertbridge-0"), 0o700)
 	link := filepath.Join(base, "link")
 	symlink(t, mine, link)
-	q, err := Open(filepath.Join(link, "spool"))
+	q, err := Open(context.Background(), filepath.Join(link, "spool"))
 	if err != nil {
 		t.Fatalf("Open below a sticky directory and a link: %v", err)
 	}
@@ -249,7 +249,7 @@ func TestQueueMovedAwayIsNotSilentlyRecreated(t *testing.T) {
 	t.Parallel()
 	base := t.TempDir()
 	dir := filepath.Join(base, "spool")
-	q, err := Open(dir)
+	q, err := Open(context.Background(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -415,7 +415,7 @@ func TestNamedPipesNeverBlockAFlush(t *testing.T) {
 			if res.Failed != 1 || res.Status != StatusDone {
 				t.Errorf("result %+v, want done with the pipe failed", res)
 			}
-			failed, err := q.Failed()
+			failed, err := q.Failed(context.Background())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -494,7 +494,7 @@ func TestForgedRequestsAreNeverDelivered(t *testing.T) {
 			if res.Failed != 1 || res.Delivered != 1 || res.Status != StatusDone {
 				t.Errorf("result %+v, want the forged request failed, mine delivered", res)
 			}
-			failed, err := q.Failed()
+			failed, err := q.Failed(context.Background())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -528,7 +528,7 @@ func TestDirectoriesOthersMayWriteAreRefusedWhileInUse(t *testing.T) {
 	}
 	_, err = q.Enqueue(context.Background(), "d", []byte("x"))
 	wantUnsafe(t, err, dir, "is writable by group or others", "chmod 700")
-	if _, err := Open(q.Dir()); err == nil {
+	if _, err := Open(context.Background(), q.Dir()); err == nil {
 		t.Error("a new Open accepted the queue")
 	}
 	if err := os.Chmod(dir, 0o700); err != nil {

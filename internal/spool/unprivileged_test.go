@@ -3,6 +3,7 @@
 package spool
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -51,7 +52,7 @@ func runOpenReport(dir string) int {
 	if os.Getenv(helperNoProbeEnv) != "" {
 		opts = append(opts, WithoutWriteProbe())
 	}
-	if _, err := Open(dir, opts...); err != nil {
+	if _, err := Open(context.Background(), dir, opts...); err != nil {
 		rep.Err = err.Error()
 		for name, sentinel := range reportedSentinels {
 			if errors.Is(err, sentinel) {
@@ -140,7 +141,7 @@ func (u *unprivileged) chown(t *testing.T, path string) {
 // helperNoProbeEnv makes an openRole child open with WithoutWriteProbe.
 const helperNoProbeEnv = "SPOOL_TEST_NO_PROBE"
 
-// open calls Open(dir) in a child running as the unprivileged user and returns the child's
+// open calls Open(context.Background(), dir) in a child running as the unprivileged user and returns the child's
 // error (with env, more variables: helperNoProbeEnv). It fails the test, rather than
 // skipping it, when the child cannot be started or does not run as that user: a
 // permission test that root runs would pass for nothing.

@@ -19,6 +19,7 @@ import (
 // error of each answer decides whether the request is deleted, kept or set aside, and
 // StateOf names what the queue does with it.
 func Example() {
+	ctx := context.Background()
 	fake := ilerttest.Start()
 	defer fake.Close()
 	dir, err := os.MkdirTemp("", "delivery-example")
@@ -27,7 +28,7 @@ func Example() {
 		return
 	}
 	defer os.RemoveAll(dir)
-	q, err := spool.Open(dir)
+	q, err := spool.Open(ctx, dir)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -49,7 +50,6 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
-	ctx := context.Background()
 	if _, err := q.Enqueue(ctx, "ilert", payload); err != nil {
 		fmt.Println(err)
 		return
@@ -96,6 +96,7 @@ func (oneClient) AlertOps(*delivery.Transport) (*alertops.Client, error) {
 // the Sender's Clients makes for them; Send reports the status of a success, and the error
 // what the sink answered.
 func ExampleSender_Send() {
+	ctx := context.Background()
 	fake := ilerttest.Start()
 	defer fake.Close()
 	fake.FailNext(1, ilerttest.Failure{Status: 404, Body: "<error>not a Nagios source</error>"})
@@ -104,7 +105,7 @@ func ExampleSender_Send() {
 		WithTransport(delivery.Transport{ILertURL: fake.URL(), Proxy: delivery.NoProxy}).
 		WithRef("PROBLEM web01")
 	for range 2 {
-		status, err := sender.Send(context.Background(), req)
+		status, err := sender.Send(ctx, req)
 		if apiErr, ok := errors.AsType[*ilert.APIError](err); ok {
 			status = apiErr.StatusCode
 		}
@@ -118,6 +119,7 @@ func ExampleSender_Send() {
 // The Checkmk notifier queues requests prepared by its Sender: the body as iLert gets it,
 // encoded once, so that a later flush sends the bytes as they are.
 func ExampleSender_Prepare() {
+	ctx := context.Background()
 	fake := ilerttest.Start()
 	defer fake.Close()
 	client, err := ilert.NewClient(ilert.WithBaseURL(fake.URL()))
@@ -143,7 +145,7 @@ func ExampleSender_Prepare() {
 		fmt.Println(err)
 		return
 	}
-	status, err := sender.Send(context.Background(), later)
+	status, err := sender.Send(ctx, later)
 	fmt.Println(later.Ref, status, err, string(fake.Requests()[0].Body))
 	// Output:
 	// PROBLEM web01 202 <nil> {"HOSTNAME":"web01","NOTIFICATIONTYPE":"PROBLEM"}

@@ -132,7 +132,7 @@ var clockNow = time.Date(2026, 4, 7, 16, 59, 32, 0, time.UTC)
 // the hold it set (zero for none).
 func flushWith(t *testing.T, err error) (spool.FlushResult, time.Time) {
 	t.Helper()
-	q, qerr := spool.Open(t.TempDir(), spool.WithClock(func() time.Time { return clockNow }))
+	q, qerr := spool.Open(context.Background(), t.TempDir(), spool.WithClock(func() time.Time { return clockNow }))
 	if qerr != nil {
 		t.Fatal(qerr)
 	}
@@ -144,7 +144,7 @@ func flushWith(t *testing.T, err error) (spool.FlushResult, time.Time) {
 	if qerr != nil {
 		t.Fatalf("Flush = %+v, %v", res, qerr)
 	}
-	held, qerr := q.HeldUntil("d")
+	held, qerr := q.HeldUntil(context.Background(), "d")
 	if qerr != nil {
 		t.Fatal(qerr)
 	}
@@ -205,7 +205,7 @@ func TestDeliverThroughSpool(t *testing.T) {
 	il := ilerttest.NewServer(t)
 	ao := alertopstest.NewServer(t)
 	s := newSender(t, il, ao)
-	q, err := spool.Open(t.TempDir())
+	q, err := spool.Open(context.Background(), t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -243,7 +243,7 @@ func TestDeliverThroughSpool(t *testing.T) {
 	if n := len(ao.Alerts()); n != 1 {
 		t.Errorf("AlertOps got %d alerts, want 1", n)
 	}
-	failed, err := q.Failed()
+	failed, err := q.Failed(context.Background())
 	if err != nil || len(failed) != 1 {
 		t.Fatalf("Failed() = %v, %v", failed, err)
 	}
@@ -430,7 +430,7 @@ func TestWithReason(t *testing.T) {
 
 	ao.FailNext(1, alertopstest.Failure{Status: http.StatusNotFound})
 	_, err = s.Send(context.Background(), req)
-	q, qerr := spool.Open(t.TempDir())
+	q, qerr := spool.Open(context.Background(), t.TempDir())
 	if qerr != nil {
 		t.Fatal(qerr)
 	}
@@ -443,7 +443,7 @@ func TestWithReason(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	failed, qerr := q.Failed()
+	failed, qerr := q.Failed(context.Background())
 	if qerr != nil || len(failed) != 1 || failed[0].Reason != "rejected: 404 Not Found (PROBLEM pc01)" {
 		t.Errorf("Failed() = %+v, %v; want the program's reason", failed, qerr)
 	}
