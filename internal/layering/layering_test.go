@@ -1,6 +1,3 @@
-// Package layering holds the test that keeps the module's imports running one way:
-// programs (examples/...) → sources (checkmk, healthchecks, level) → sinks (ilert,
-// alertops) → internal/. It has no code of its own.
 package layering
 
 import (
@@ -14,59 +11,6 @@ import (
 	"testing"
 )
 
-const module = "github.com/alertbridge/alertbridge"
-
-// The floors of the house, lowest first. A package may import packages of its own tree
-// and of lower floors only; sinks, which depend on nothing but internal/, not even each
-// other.
-const (
-	floorInternal = iota
-	floorSink
-	floorSource
-	floorProgram
-)
-
-var floorNames = [...]string{"internal", "sink", "source", "program"}
-
-// roots maps each top-level tree of the module to its floor. A new top-level directory
-// must be added here, which is the moment to decide where it stands.
-var roots = map[string]int{
-	"internal":     floorInternal,
-	"ilert":        floorSink,
-	"alertops":     floorSink,
-	"checkmk":      floorSource,
-	"healthchecks": floorSource,
-	"level":        floorSource,
-	"examples":     floorProgram,
-}
-
-// place returns a package's top-level tree and floor; ok is false for packages outside
-// the module.
-func place(importPath string) (root string, floor int, ok bool) {
-	rest, ok := strings.CutPrefix(importPath, module+"/")
-	if !ok {
-		return "", 0, false
-	}
-	root, _, _ = strings.Cut(rest, "/")
-	floor, known := roots[root]
-	if !known {
-		floor = -1
-	}
-	return root, floor, true
-}
-
-// allowed reports whether a package in tree root on floor may import dep.
-func allowed(root string, floor int, dep string) bool {
-	depRoot, depFloor, ok := place(dep)
-	switch {
-	case !ok || depRoot == root:
-		return true
-	case floor == floorSink:
-		return depFloor == floorInternal
-	}
-	return depFloor < floor
-}
-
 // imports lists, for every package of the module, what it imports: all of its
 // dependencies (go list -deps) and the direct imports of its tests.
 func imports(t *testing.T) map[string][]string {
@@ -74,7 +18,7 @@ func imports(t *testing.T) map[string][]string {
 	touchSources(t)
 	cmd := exec.Command("go", "list", "-f",
 		"{{.ImportPath}} {{join .Deps \" \"}} {{join .TestImports \" \"}} {{join .XTestImports \" \"}}",
-		module+"/...")
+		Module+"/...")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
@@ -123,20 +67,16 @@ func touchSources(t *testing.T) {
 // another, and for packages in a top-level directory the floors do not name.
 func TestImportsRunOneWay(t *testing.T) {
 	for pkg, deps := range imports(t) {
-		root, floor, _ := place(pkg)
-		if floor < 0 {
+		root, floor, _ := FloorOf(pkg)
+		if !floor.Valid() {
 			t.Errorf("%s: top-level directory %q has no floor; add it to roots", pkg, root)
 			continue
 		}
 		for _, dep := range deps {
-			if !allowed(root, floor, dep) {
-				_, depFloor, _ := place(dep)
-				name := "unknown"
-				if depFloor >= 0 {
-					name = floorNames[depFloor]
-				}
+			if !Allowed(pkg, dep) {
+				_, depFloor, _ := FloorOf(dep)
 				t.Errorf("%s (%s) imports %s (%s): imports run programs → sources → sinks → internal",
-					pkg, floorNames[floor], dep, name)
+					pkg, floor, dep, depFloor)
 			}
 		}
 	}
@@ -162,14 +102,22 @@ func TestAllowed(t *testing.T) {
 		{"level", "internal/jsonx", true},
 		{"examples/checkmk-notify", "checkmk", true},
 		{"examples/internal/delivery", "ilert", true},
+		{"alertops", "internal/httpx", true},
+		{"healthchecks", "level", false}, // sources stand side by side
+		{"examples/webhook-relay", "internal/spool", true},
 	}
 	for _, tt := range tests {
-		root, floor, _ := place(module + "/" + tt.pkg)
-		if got := allowed(root, floor, module+"/"+tt.dep); got != tt.want {
+		if got := Allowed(Module+"/"+tt.pkg, Module+"/"+tt.dep); got != tt.want {
 			t.Errorf("%s importing %s: allowed = %t, want %t", tt.pkg, tt.dep, got, tt.want)
 		}
 	}
-	if _, _, ok := place("net/http"); ok {
+	if _, _, ok := FloorOf("net/http"); ok {
 		t.Error("net/http placed inside the module")
+	}
+	if !Allowed(Module+"/ilert", "net/http") {
+		t.Error("a sink may not import the standard library")
+	}
+	if Allowed(Module+"/newtree", Module+"/internal/httpx") || Allowed(Module+"/internal/httpx", Module+"/newtree") {
+		t.Error("a top-level directory without a floor is allowed to import or be imported")
 	}
 }
