@@ -21,6 +21,7 @@ type VersionError struct {
 	Reason string // what is wrong with it
 }
 
+// Error returns the text, quoted, and the reason.
 func (e *VersionError) Error() string {
 	return fmt.Sprintf("mkp: version %q is not MAJOR.MINOR.PATCH[-pre]: %s", e.Text, e.Reason)
 }
