@@ -95,8 +95,9 @@ func (c *Client) newRequest(ctx context.Context, hook webhook, body []byte) (*ht
 // A 2xx answer is success whatever its body. Any other answer is returned as an
 // *[APIError]: 408, 429 and 5xx are retryable ([IsRetryable]), everything else permanent
 // ([IsPermanent]; 401 and 403 mean an invalid URL or a disabled integration). Failures
-// without an answer are classified too: network errors and timeouts are retryable,
-// certificate errors permanent, an ended context retryable (the error wraps ctx.Err()).
+// without an answer are classified too: network errors, timeouts and a certificate expired
+// or not yet valid are retryable, other certificate errors permanent, an ended context
+// retryable (the error wraps ctx.Err()).
 //
 // The webhook URL's key never appears in an error: URLs are shown as [RedactWebhookURL]
 // shows them, and the key is replaced wherever else it turns up.

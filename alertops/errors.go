@@ -90,15 +90,16 @@ func (e *APIError) RateLimited() bool { return e.StatusCode == http.StatusTooMan
 func (e *APIError) RetryAfter() time.Duration { return e.retryAfter }
 
 // IsRetryable reports whether err is a failure that a later attempt may overcome: a
-// retryable answer (408, 429, any 5xx), a network error or timeout, or an ended context
-// (the alert may not have arrived). A Checkmk notifier exits 1 for these; a caller that
+// retryable answer (408, 429, any 5xx), a network error or timeout, a certificate expired
+// or not yet valid, or an ended context (the alert may not have arrived). A Checkmk notifier exits 1 for these; a caller that
 // queues alerts keeps them.
 func IsRetryable(err error) bool { return classOf(err) == httpx.ClassRetryable }
 
 // IsPermanent reports whether err is a failure that sending the same alert again cannot
 // fix: an invalid alert or webhook URL, a 4xx answer other than 408 and 429 (401 and 403
 // mean an invalid webhook URL or a disabled integration), a 3xx (redirects are not
-// followed), a certificate error. A Checkmk notifier exits 2 for these.
+// followed), a certificate error (other than one expired or not yet valid, which is
+// retryable). A Checkmk notifier exits 2 for these.
 func IsPermanent(err error) bool { return classOf(err) == httpx.ClassPermanent }
 
 // IsRateLimited reports whether err is a 429 answer.

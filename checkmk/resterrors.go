@@ -118,12 +118,13 @@ func (e *APIError) hint() string {
 func (e *APIError) Unwrap() error { return e.Err }
 
 // Retryable reports whether the same call may succeed later: no answer (network error,
-// timeout, ended context), 408, 429 or 5xx except 501.
+// timeout, ended context), a certificate expired or not yet valid, 408, 429 or 5xx except
+// 501.
 func (e *APIError) Retryable() bool { return e.class == httpx.ClassRetryable }
 
 // Permanent reports whether the same call will fail the same way: invalid input, 400
 // (unknown host or service), 401 and 403 (credentials, permissions), 404, other 4xx, 501,
-// certificate errors.
+// certificate errors (but for a certificate expired or not yet valid, which is retryable).
 func (e *APIError) Permanent() bool { return e.class == httpx.ClassPermanent }
 
 // Benign reports an answer meaning "nothing to do": 422 to an acknowledgement, which

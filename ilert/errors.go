@@ -102,13 +102,14 @@ func (e *APIError) RateLimited() bool { return e.StatusCode == http.StatusTooMan
 func (e *APIError) RetryAfter() time.Duration { return e.retryAfter }
 
 // IsRetryable reports whether err is a failure that a later attempt may overcome: a
-// retryable answer (408, 429, 5xx except 501), a network error or timeout, or an ended
-// context (the event may not have arrived). A caller that queues events keeps these.
+// retryable answer (408, 429, 5xx except 501), a network error or timeout, a certificate
+// expired or not yet valid, or an ended context (the event may not have arrived). A caller that queues events keeps these.
 func IsRetryable(err error) bool { return classOf(err) == httpx.ClassRetryable }
 
 // IsPermanent reports whether err is a failure that sending the same request again
 // cannot fix: an invalid event, a 4xx answer (other than 408, 429 and the benign ones), a
-// 3xx, 501, a certificate error or a malformed URL. A caller that queues events drops
+// 3xx, 501, a certificate error (other than one expired or not yet valid, which is
+// retryable) or a malformed URL. A caller that queues events drops
 // these (and reports them).
 func IsPermanent(err error) bool { return classOf(err) == httpx.ClassPermanent }
 

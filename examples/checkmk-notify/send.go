@@ -226,6 +226,8 @@ func transportReason(err error, red *redact.Redactor) string {
 		return "no answer within the time limit"
 	case errors.Is(err, context.Canceled):
 		return "canceled"
+	case errors.As(err, &cie) && cie.Reason == x509.Expired:
+		return "TLS certificate expired or not yet valid (retried: the destination may renew it; check this machine's clock)"
 	case errors.As(err, &uae), errors.As(err, &hne), errors.As(err, &cie):
 		return "TLS certificate not accepted (ignore_ssl=yes turns verification off)"
 	case errors.Is(err, syscall.ECONNREFUSED):

@@ -23,10 +23,10 @@ const (
 	// resolving an alert that is no longer open). Treat as delivered; do not retry.
 	ClassBenign
 	// ClassRetryable: sending the same request again later may succeed (network errors,
-	// timeouts, 408, 429, 5xx except 501).
+	// timeouts, 408, 429, 5xx except 501, a certificate expired or not yet valid).
 	ClassRetryable
 	// ClassPermanent: sending the same request again will fail the same way (other 4xx,
-	// 3xx, 501, TLS certificate errors, malformed URLs).
+	// 3xx, 501, TLS certificate errors other than expiry, malformed URLs).
 	ClassPermanent
 )
 
@@ -64,8 +64,10 @@ func ClassifyStatus(code int) Class {
 
 // ClassifyError classifies an error from sending a request (no HTTP answer). A nil error
 // is a success. Context cancellation and deadlines are retryable: the request may or may
-// not have arrived, and a later call may succeed. Certificate and TLS protocol errors, an
-// unsupported scheme, an unparsable URL and invalid headers are permanent. Every other
+// not have arrived, and a later call may succeed. A certificate that has expired or is not
+// yet valid is retryable: a renewed certificate or a corrected clock mends it. Other
+// certificate and TLS protocol errors, an unsupported scheme, an unparsable URL and
+// invalid headers are permanent. Every other
 // transport error (refused, reset, DNS, timeouts, unexpected EOF) is retryable.
 func ClassifyError(err error) Class {
 	if err == nil {
@@ -84,6 +86,11 @@ func ClassifyError(err error) Class {
 		recordHeader     tls.RecordHeaderError
 		alert            tls.AlertError
 	)
+	if errors.As(err, &invalidCert) && invalidCert.Reason == x509.Expired {
+		// Expired or not yet valid: time mends it (the destination renews its
+		// certificate, this machine's clock is set right), so the request waits for it.
+		return ClassRetryable
+	}
 	switch {
 	case errors.As(err, &unknownAuthority), errors.As(err, &invalidCert),
 		errors.As(err, &hostname), errors.As(err, &insecureAlg),

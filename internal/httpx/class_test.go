@@ -14,6 +14,8 @@ import (
 	"net/url"
 	"testing"
 	"time"
+
+	"github.com/alertbridge/alertbridge/internal/testutil"
 )
 
 // TestClassifyStatusEveryConstant maps every status constant of net/http to its class.
@@ -201,6 +203,19 @@ func TestClassifyError(t *testing.T) {
 		{"bare context.Canceled", func(*testing.T) error { return context.Canceled }, ClassRetryable},
 		{"x509 unknown authority", func(t *testing.T) error {
 			return realError(t, client, context.Background(), tlsSrv.URL)
+		}, ClassPermanent},
+		{"x509 expired certificate", func(t *testing.T) error {
+			srv, roots, _ := testutil.ExpiredTLSServer(t, http.NotFoundHandler())
+			c := NewClient(NewTransport(TransportOptions{TLSConfig: &tls.Config{RootCAs: roots}}), 5*time.Second)
+			return realError(t, c, context.Background(), srv.URL)
+		}, ClassRetryable},
+		{"x509 not yet valid, wrapped", func(*testing.T) error {
+			return &url.Error{Op: "Post", URL: "https://x", Err: &tls.CertificateVerificationError{
+				Err: x509.CertificateInvalidError{Cert: &x509.Certificate{}, Reason: x509.Expired}}}
+		}, ClassRetryable},
+		{"x509 not a CA", func(*testing.T) error {
+			return &url.Error{Op: "Post", URL: "https://x", Err: &tls.CertificateVerificationError{
+				Err: x509.CertificateInvalidError{Cert: &x509.Certificate{}, Reason: x509.NotAuthorizedToSign}}}
 		}, ClassPermanent},
 		{"x509 hostname", func(*testing.T) error {
 			return &url.Error{Op: "Get", URL: "https://x", Err: x509.HostnameError{Certificate: &x509.Certificate{}, Host: "x"}}
