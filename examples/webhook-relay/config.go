@@ -72,6 +72,11 @@ type config struct {
 
 	LogLevel string
 	Demo     bool
+
+	// Warnings are problems of the configuration that do not stop the relay (a secret
+	// file of an older kind that others may read); run logs each at start. They name
+	// files and flags, never a secret.
+	Warnings []string
 }
 
 // TwoWay is the configuration of the way back: iLert's alert webhook on ILertPath, and
@@ -198,9 +203,12 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 	}
 
 	read := func(s secretSource) string {
-		v, err := readSecret(s, *files[s.fileFlag], onCommandLine[s.fileFlag], getenv)
+		v, warning, err := readSecret(s, *files[s.fileFlag], onCommandLine[s.fileFlag], getenv)
 		if err != nil {
 			errs = append(errs, err)
+		}
+		if warning != "" {
+			c.Warnings = append(c.Warnings, warning)
 		}
 		return v
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"flag"
 	"io"
@@ -266,4 +267,50 @@ func TestUsage(t *testing.T) {
 	}
 	testutil.AssertNoSecret(t, "usage", out.String(), testILertKey)
 	testutil.GoldenText(t, "testdata/usage.golden.txt", out.Bytes())
+}
+
+// TestOlderSecretFilesOthersMayRead: the iLert key, the AlertOps URL and the Level secrets
+// in a file that group or others may read are read as before, with a warning that names
+// the flag, the file, its mode and the fix, never the secret; a private file gives none.
+func TestOlderSecretFilesOthersMayRead(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	write := func(name, value string, mode os.FileMode) string {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(value+"\n"), mode); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(path, mode); err != nil { // whatever the umask
+			t.Fatal(err)
+		}
+		return path
+	}
+	open := write("ilert-key", testILertKey, 0o644)
+	private := write("level-secret", testLevelSecret, 0o600)
+	env := envOf(map[string]string{"ALERTBRIDGE_QUEUE_DIR": "/q"})
+	cfg, err := parseConfig([]string{"-ilert-key-file", open, "-level-secret-file", private}, env, io.Discard)
+	if err != nil {
+		t.Fatalf("parseConfig: %v", err)
+	}
+	if cfg.ILertKey != testILertKey || len(cfg.LevelSecrets) != 1 || string(cfg.LevelSecrets[0]) != testLevelSecret {
+		t.Errorf("the secrets were not read from their files")
+	}
+	if len(cfg.Warnings) != 1 {
+		t.Fatalf("warnings %q, want one (for the iLert key file only)", cfg.Warnings)
+	}
+	w := cfg.Warnings[0]
+	for _, want := range []string{"-ilert-key-file", open, "mode 0644", "chmod 600 " + open} {
+		if !strings.Contains(w, want) {
+			t.Errorf("warning %q does not contain %q", w, want)
+		}
+	}
+	testutil.AssertNoSecret(t, "warning", w, testILertKey, testLevelSecret)
+
+	// run logs it at start (here the demo, which needs no listener).
+	var stderr bytes.Buffer
+	code := run(context.Background(), []string{"-demo", "-ilert-key-file", open}, []string{"ALERTBRIDGE_QUEUE_DIR=" + filepath.Join(dir, "q")}, nil, io.Discard, &stderr)
+	if code != 0 || !strings.Contains(stderr.String(), "level=WARN msg=configuration") || !strings.Contains(stderr.String(), "chmod 600") {
+		t.Errorf("run exit %d; stderr:\n%s", code, stderr.String())
+	}
+	testutil.AssertNoSecret(t, "stderr", stderr.String(), testILertKey)
 }

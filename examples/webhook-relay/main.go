@@ -36,6 +36,9 @@ func run(ctx context.Context, args, vars []string, _ io.Reader, stdout, stderr i
 	}
 	lvl, _ := parseLogLevel(cfg.LogLevel) // validated
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: lvl}))
+	for _, w := range cfg.Warnings {
+		logger.Warn("configuration", "problem", w)
+	}
 	if cfg.Demo {
 		if err := runDemo(ctx, cfg, logger, stdout); err != nil {
 			fmt.Fprintf(stderr, "webhook-relay: demo: %v\n", err)

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"strings"
 )
@@ -13,7 +15,8 @@ type secretSource struct {
 	usage    string
 	// exact: the value is used as it is but for one trailing newline ("\n" or "\r\n"),
 	// and its file must be private (no access for group or others). The older secrets
-	// are trimmed of surrounding white space and their files are not checked, as before.
+	// are trimmed of surrounding white space, and a file of theirs that is not private is
+	// read as before but warned about at start.
 	exact bool
 }
 
@@ -32,36 +35,38 @@ var (
 // readSecret returns a secret from the file named by its flag (on the command line, or
 // in ALERTBRIDGE_…_FILE) or from its variable. A file flag on the command line wins;
 // both variables set is an error, as is an empty or unreadable file, and for an exact
-// secret a file that group or others may access. Errors name the file and the variable,
-// never the value.
-func readSecret(s secretSource, file string, fileOnCommandLine bool, getenv func(string) string) (string, error) {
+// secret a file that group or others may access; for the other secrets such a file is
+// read, and warning says what is wrong with it and how to fix it. Errors and warnings name
+// the file and the variable, never the value.
+func readSecret(s secretSource, file string, fileOnCommandLine bool, getenv func(string) string) (v, warning string, err error) {
 	value, hasValue := lookupEnv(getenv, envPrefix+s.env)
 	if file != "" && !fileOnCommandLine && hasValue {
-		return "", fmt.Errorf("both %s and %s are set; set one", envPrefix+s.env, envName(s.fileFlag))
+		return "", "", fmt.Errorf("both %s and %s are set; set one", envPrefix+s.env, envName(s.fileFlag))
 	}
 	if file == "" {
 		if s.exact {
-			return trimNewline(value), nil
+			return trimNewline(value), "", nil
 		}
-		return strings.TrimSpace(value), nil
+		return strings.TrimSpace(value), "", nil
 	}
-	if s.exact {
-		if err := checkPrivateFile(file); err != nil {
-			return "", fmt.Errorf("-%s: %w", s.fileFlag, err)
+	if err := checkPrivateFile(file); err != nil {
+		if s.exact || errors.Is(err, fs.ErrNotExist) {
+			return "", "", fmt.Errorf("-%s: %w", s.fileFlag, err)
 		}
+		warning = fmt.Sprintf("-%s: %v (read all the same; the relay will refuse it in a later release)", s.fileFlag, err)
 	}
 	b, err := os.ReadFile(file)
 	if err != nil {
-		return "", fmt.Errorf("-%s: %w", s.fileFlag, err)
+		return "", "", fmt.Errorf("-%s: %w", s.fileFlag, err)
 	}
-	v := strings.TrimSpace(string(b))
+	v = strings.TrimSpace(string(b))
 	if s.exact && v != "" {
 		v = trimNewline(string(b))
 	}
 	if v == "" {
-		return "", fmt.Errorf("-%s: %s is empty", s.fileFlag, file)
+		return "", "", fmt.Errorf("-%s: %s is empty", s.fileFlag, file)
 	}
-	return v, nil
+	return v, warning, nil
 }
 
 // trimNewline drops one trailing "\n" or "\r\n", the line end editors and echo add.
