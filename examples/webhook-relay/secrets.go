@@ -53,7 +53,7 @@ func readSecret(s secretSource, file string, fileOnCommandLine bool, getenv func
 		if s.exact || errors.Is(err, fs.ErrNotExist) {
 			return "", "", fmt.Errorf("-%s: %w", s.fileFlag, err)
 		}
-		warning = fmt.Sprintf("-%s: %v (read all the same; the relay will refuse it in a later release)", s.fileFlag, err)
+		warning = fmt.Sprintf("-%s: %v (read all the same)", s.fileFlag, err)
 	}
 	b, err := os.ReadFile(file)
 	if err != nil {
