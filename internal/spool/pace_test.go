@@ -258,7 +258,9 @@ func TestParseRate(t *testing.T) {
 }
 
 // FuzzParseRate: no input panics; an accepted rate is valid and survives String; an error
-// repeats at most 32 bytes of the input.
+// repeats at most 32 bytes of the input: its quoted value is a prefix of the input of at most
+// 32 bytes, and nothing outside the quotes repeats more. (The closing quote may coincide
+// with a '"' that follows in the input; it is the format's, not an echo.)
 func FuzzParseRate(f *testing.F) {
 	for _, s := range []string{"50", "5/10s", "0", "0/1m", "10001", "1/1h30m", "-1", "5/", "9999999999999999999999"} {
 		f.Add(s)
@@ -266,7 +268,19 @@ func FuzzParseRate(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		r, err := ParseRate(s)
 		if err != nil {
-			if len(s) > 33 && strings.Contains(err.Error(), s[:33]) {
+			msg, ok := strings.CutPrefix(err.Error(), "spool: rate ")
+			if !ok {
+				t.Fatalf("error %q does not start with the value", err)
+			}
+			quoted, qerr := strconv.QuotedPrefix(msg)
+			if qerr != nil {
+				t.Fatalf("error %q: the value is not quoted: %v", err, qerr)
+			}
+			shown, _ := strconv.Unquote(quoted)
+			if len(shown) > 32 || !strings.HasPrefix(s, shown) {
+				t.Fatalf("error %q shows %q, which is not a prefix of the input of at most 32 bytes", err, shown)
+			}
+			if rest := msg[len(quoted):]; len(s) > 32 && strings.Contains(rest, s[:33]) {
 				t.Fatalf("error %q repeats more than 32 bytes of the input", err)
 			}
 			return
