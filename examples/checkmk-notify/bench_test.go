@@ -14,7 +14,6 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -79,7 +78,6 @@ func BenchmarkNotifyProcess(b *testing.B) {
 			env = append(env, "NOTIFY_PARAMETER_1=ilert="+fixtureILertKey, "NOTIFY_PARAMETER_2="+bc.params,
 				"NOTIFY_PARAMETER_3=ilert_rate=50/1ms")
 			var durations []time.Duration
-			var peakKB int64
 			b.ReportAllocs()
 			for b.Loop() {
 				cmd := exec.Command(binary)
@@ -90,10 +88,8 @@ func BenchmarkNotifyProcess(b *testing.B) {
 				if err != nil || !strings.Contains(string(out), "iLert: sent (202") {
 					b.Fatalf("run failed: %v\n%s", err, out)
 				}
-				peakKB = max(peakKB, maxRSS(cmd))
 			}
 			b.ReportMetric(float64(median(durations).Microseconds())/1000, "ms-median/run")
-			b.ReportMetric(float64(peakKB)/1024, "MB-peak-RSS")
 		})
 	}
 }
@@ -157,7 +153,7 @@ func benchmarkFlush(b *testing.B, n int) {
 	}
 	var peakKB int64
 	var flushing time.Duration
-	gnuTime, timeErr := exec.LookPath("/usr/bin/time")
+	peak := buildPeakRSS(b)
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
 		b.StopTimer()
@@ -172,12 +168,8 @@ func benchmarkFlush(b *testing.B, n int) {
 			}
 		}
 		before := received.Load()
-		args := []string{binary, "flush", "--budget", "120s"}
 		rssFile := filepath.Join(b.TempDir(), "rss")
-		if timeErr == nil { // the notifier's own peak RSS, see maxRSS
-			args = append([]string{gnuTime, "-f", "%M", "-o", rssFile}, args...)
-		}
-		cmd := exec.Command(args[0], args[1:]...)
+		cmd := exec.Command(peak, rssFile, binary, "flush", "--budget", "120s") // the notifier's own peak RSS
 		cmd.Env = hb.baseEnv()
 		b.StartTimer()
 		start := time.Now()
@@ -190,39 +182,21 @@ func benchmarkFlush(b *testing.B, n int) {
 		if got := received.Load() - before; got != int64(n) {
 			b.Fatalf("flush delivered %d requests, want %d", got, n)
 		}
-		if timeErr == nil {
-			if out, err := os.ReadFile(rssFile); err == nil {
-				kb, _ := strconv.ParseInt(strings.TrimSpace(string(out)), 10, 64)
-				peakKB = max(peakKB, kb)
-			}
-		} else {
-			peakKB = max(peakKB, maxRSS(cmd))
-		}
+		peakKB = max(peakKB, readPeakRSS(b, rssFile))
 		b.StartTimer()
 	}
 	b.ReportMetric(float64(n*b.N)/flushing.Seconds(), "events/s")
 	b.ReportMetric(float64(peakKB)/1024, "MB-peak-RSS")
 }
 
-// maxRSS is the peak RSS of a finished child in KiB, from its rusage. On Linux a child
-// started by os/exec (clone with CLONE_VM, then exec) inherits the high-water mark of the
-// parent's memory at exec, so this is an upper bound: the test process's own size when
-// that is larger. TestPeakRSS measures the child's own figure.
-func maxRSS(cmd *exec.Cmd) int64 {
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		return ru.Maxrss
-	}
-	return 0
-}
-
 // TestPeakRSS reports the notifier's own peak RSS for one notification, measured by
-// GNU time (which forks the notifier from its own small process), when it is installed.
+// testdata/peakrss, a small program that starts the notifier and reads its resource usage
+// (started from the test process, the notifier would inherit the test process's high-water
+// mark at exec, on Linux). The sub-benchmarks of BenchmarkNotifyProcess measure time only:
+// peakrss would add its own start to it.
 func TestPeakRSS(t *testing.T) {
 	t.Parallel()
-	gnuTime, err := exec.LookPath("/usr/bin/time")
-	if err != nil {
-		t.Skip("no /usr/bin/time to measure a child's own peak RSS")
-	}
+	peak := buildPeakRSS(t)
 	h := newHarness(t)
 	for _, mode := range []string{"queue", "spool=off"} {
 		env := h.env(t, "service-crit-problem.env")
@@ -230,22 +204,39 @@ func TestPeakRSS(t *testing.T) {
 			env = append(env, "NOTIFY_PARAMETER_3="+mode)
 		}
 		file := filepath.Join(t.TempDir(), "rss")
-		cmd := exec.Command(gnuTime, "-f", "%M", "-o", file, binary)
+		cmd := exec.Command(peak, file, binary)
 		cmd.Env = env
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("%v\n%s", err, out)
 		}
-		b, err := os.ReadFile(file)
-		if err != nil {
-			t.Fatal(err)
-		}
-		kb, err := strconv.Atoi(strings.TrimSpace(string(b)))
-		if err != nil {
-			t.Fatalf("GNU time wrote %q", b)
-		}
+		kb := readPeakRSS(t, file)
 		t.Logf("%s: peak RSS %.1f MB", mode, float64(kb)/1024)
 		if kb > 20<<10 {
 			t.Errorf("%s: peak RSS %.1f MB, want under 20 MB", mode, float64(kb)/1024)
 		}
 	}
+}
+
+// buildPeakRSS builds testdata/peakrss, which runs a program and writes its own peak RSS.
+func buildPeakRSS(tb testing.TB) string {
+	tb.Helper()
+	peak := filepath.Join(tb.TempDir(), "peakrss")
+	if out, err := exec.Command("go", "build", "-o", peak, "./testdata/peakrss").CombinedOutput(); err != nil {
+		tb.Fatalf("building peakrss: %v\n%s", err, out)
+	}
+	return peak
+}
+
+// readPeakRSS reads the KiB that peakrss wrote to file.
+func readPeakRSS(tb testing.TB, file string) int64 {
+	tb.Helper()
+	b, err := os.ReadFile(file)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	kb, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)
+	if err != nil || kb <= 0 {
+		tb.Fatalf("peakrss wrote %q", b)
+	}
+	return kb
 }
