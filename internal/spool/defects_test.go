@@ -358,31 +358,15 @@ func TestHandOffWaitIsBounded(t *testing.T) {
 				}
 				return nil
 			}
-			type result struct {
-				res FlushResult
-				err error
-			}
-			done := make(chan result, 1)
-			go func() {
-				res, err := q.Flush(ctx, "d", deliver)
-				done <- result{res, err}
-			}()
-			watchdog := time.NewTimer(30 * time.Second)
-			defer watchdog.Stop()
-			var r result
-			select {
-			case r = <-done:
-			case <-watchdog.C:
-				t.Error("Flush still waits for the seq lock after 30 s")
+			res, err := flushWatched(t, ctx, q, deliver, "Flush still waits for the seq lock after 30 s", func() {
 				other.Close() // let it end
 				other = nil
-				r = <-done
+			})
+			if err == nil || !strings.Contains(err.Error(), "hand-off") {
+				t.Errorf("Flush error %v, want one about the hand-off", err)
 			}
-			if r.err == nil || !strings.Contains(r.err.Error(), "hand-off") {
-				t.Errorf("Flush error %v, want one about the hand-off", r.err)
-			}
-			if r.res.Status != StatusStopped || r.res.Delivered != 1 {
-				t.Errorf("result %+v, want stopped after delivering", r.res)
+			if res.Status != StatusStopped || res.Delivered != 1 {
+				t.Errorf("result %+v, want stopped after delivering", res)
 			}
 		})
 	}

@@ -125,3 +125,30 @@ func mustLen(t testing.TB, q *Queue, dest string) int {
 	}
 	return n
 }
+
+// flushWatched runs Flush(ctx, "d", deliver) and waits for it. If it has not returned after
+// 30 s (a safety net for a flush that hangs, not a measurement), the test fails with hang,
+// unblock lets the flush go on, and flushWatched waits for its result.
+func flushWatched(t *testing.T, ctx context.Context, q *Queue, deliver DeliverFunc, hang string, unblock func()) (FlushResult, error) {
+	t.Helper()
+	type result struct {
+		res FlushResult
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		res, err := q.Flush(ctx, "d", deliver)
+		done <- result{res, err}
+	}()
+	watchdog := time.NewTimer(30 * time.Second)
+	defer watchdog.Stop()
+	var r result
+	select {
+	case r = <-done:
+	case <-watchdog.C:
+		t.Error(hang)
+		unblock()
+		r = <-done
+	}
+	return r.res, r.err
+}

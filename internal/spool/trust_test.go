@@ -352,26 +352,7 @@ func flushWithin(t *testing.T, q *Queue, deliver DeliverFunc, unblock func()) (F
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	type result struct {
-		res FlushResult
-		err error
-	}
-	done := make(chan result, 1)
-	go func() {
-		res, err := q.Flush(ctx, "d", deliver)
-		done <- result{res, err}
-	}()
-	watchdog := time.NewTimer(30 * time.Second)
-	defer watchdog.Stop()
-	select {
-	case r := <-done:
-		return r.res, r.err
-	case <-watchdog.C:
-		t.Errorf("Flush did not return 25 s after its deadline: it hangs")
-		unblock()
-		r := <-done
-		return r.res, r.err
-	}
+	return flushWatched(t, ctx, q, deliver, "Flush did not return 25 s after its deadline: it hangs", unblock)
 }
 
 // openFIFOForWriting lets a reader blocked in open(2) on the pipe at path go on (it then
