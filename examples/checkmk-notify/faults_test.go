@@ -380,15 +380,7 @@ func TestKilledDuringFlush(t *testing.T) {
 	if !waitFor(2*time.Minute, func() bool { return countFiles(t, h.spool, "pending/*/*.req") == 0 }) || !waitNoRetrier(t, h.spool, time.Minute) {
 		t.Fatalf("%d requests still queued, %d retriers", countFiles(t, h.spool, "pending/*/*.req"), len(retrierProcs(t, h.spool)))
 	}
-	seen := map[string]int{}
-	var order []string
-	for _, e := range h.ilert.CheckmkEvents() {
-		host := e.Context["HOSTNAME"]
-		if seen[host] == 0 {
-			order = append(order, host)
-		}
-		seen[host]++
-	}
+	order, _ := hostDeliveries(h.ilert.CheckmkEvents())
 	var want []string
 	for i := range n {
 		want = append(want, fmt.Sprintf("host%02d", i))
@@ -428,10 +420,7 @@ func TestConcurrentRuns(t *testing.T) {
 			t.Errorf("run %d: exit %d; output:\n%s", i, r.code, r.out)
 		}
 	}
-	seen := map[string]int{}
-	for _, e := range h.ilert.CheckmkEvents() {
-		seen[e.Context["HOSTNAME"]]++
-	}
+	_, seen := hostDeliveries(h.ilert.CheckmkEvents())
 	aops := map[string]int{}
 	for _, a := range h.alertops.Alerts() {
 		aops[a.Alert.Host]++

@@ -230,3 +230,17 @@ func readFixture(t testing.TB, name string) string {
 
 // newBenchHarness is newHarness for benchmarks.
 func newBenchHarness(b *testing.B) *harness { return newHarness(b) }
+
+// hostDeliveries reads the events the fake iLert took on its Checkmk endpoint: the hosts in
+// the order of their first delivery, and how often each was delivered.
+func hostDeliveries(events []ilerttest.CheckmkEvent) (order []string, times map[string]int) {
+	times = map[string]int{}
+	for _, e := range events {
+		host := e.Context["HOSTNAME"]
+		if times[host] == 0 {
+			order = append(order, host)
+		}
+		times[host]++
+	}
+	return order, times
+}

@@ -398,15 +398,7 @@ func TestRetrierKilledDuringFlush(t *testing.T) {
 	if !waitFor(time.Minute, func() bool { return countFiles(t, h.spool, "pending/*/*.req") == 0 }) {
 		t.Fatalf("%d requests left queued", countFiles(t, h.spool, "pending/*/*.req"))
 	}
-	seen := map[string]int{}
-	var order []string
-	for _, e := range h.ilert.CheckmkEvents() {
-		host := e.Context["HOSTNAME"]
-		if seen[host] == 0 {
-			order = append(order, host)
-		}
-		seen[host]++
-	}
+	order, _ := hostDeliveries(h.ilert.CheckmkEvents())
 	var want []string
 	for i := range n + 1 {
 		want = append(want, fmt.Sprintf("host%02d", i))
@@ -470,10 +462,7 @@ func TestKilledRunsWithTheRetrier(t *testing.T) {
 	}) {
 		t.Fatalf("%d requests still queued, %d retriers running", countFiles(t, h.spool, "pending/*/*.req"), len(retrierProcs(t, h.spool)))
 	}
-	delivered := map[string]int{}
-	for _, e := range h.ilert.CheckmkEvents() {
-		delivered[e.Context["HOSTNAME"]]++
-	}
+	_, delivered := hostDeliveries(h.ilert.CheckmkEvents())
 	kills := 0
 	for _, o := range outcomes {
 		if o.killed {
